@@ -1,0 +1,49 @@
+package io.inferstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bin/inferstream} launcher: demo, local broker, job runner, producer and tail. */
+@Command(
+        name = "inferstream",
+        mixinStandardHelpOptions = true,
+        version = "inferstream 0.1.0",
+        description = "Neural-network inference inside Apache Flink jobs, between Kafka topics.",
+        subcommands = {
+
+
+
+            ProduceCommand.class,
+            TailCommand.class,
+
+
+            CommandLine.HelpCommand.class
+        })
+public final class Inferstream implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with errors from configuration and model checks printed without a stack. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Inferstream());
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    if (e instanceof IllegalArgumentException
+                            || e instanceof io.inferstream.inference.ModelContractException) {
+                        commandLine.getErr().println("error: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+        return cli;
+    }
+}

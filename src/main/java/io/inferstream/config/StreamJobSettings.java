@@ -1,0 +1,60 @@
+package io.inferstream.config;
+
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * The settings every Inferstream job shares: Kafka connection and topics, output format,
+ * delivery, parallelism and checkpointing, plus pass-through sections for Kafka client
+ * properties ({@code kafka.properties.*}) and Flink configuration ({@code flink.*}).
+ */
+public final class StreamJobSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public final String jobName;
+    public final String bootstrapServers;
+    public final String groupId;
+    public final Map<String, String> kafkaProperties;
+    public final String inputTopic;
+    public final String outputTopic;
+    public final String deadLetterTopic;
+    public final boolean createTopics;
+    public final int topicPartitions;
+    public final OutputFormat outputFormat;
+    public final Delivery delivery;
+    public final int parallelism;
+    public final String checkpointDir;
+    public final long checkpointIntervalMs;
+    public final Map<String, String> flinkSettings;
+
+    private StreamJobSettings(Settings s, String jobName, String defaultInput, String defaultOutput) {
+        this.jobName = s.string("job.name", jobName);
+        this.bootstrapServers =
+                s.required("kafka.bootstrap", "HOST:PORT of a Kafka broker (--bootstrap)");
+        this.groupId = s.string("kafka.group-id", "inferstream-" + jobName);
+        this.kafkaProperties = Map.copyOf(s.section("kafka.properties."));
+        this.inputTopic = s.string("topics.input", defaultInput);
+        this.outputTopic = s.string("topics.output", defaultOutput);
+        this.deadLetterTopic = s.string("topics.dlq", defaultInput + ".dlq");
+        this.createTopics = s.bool("topics.create", false);
+        this.topicPartitions = s.intValue("topics.partitions", 2, 1, 10_000);
+        this.outputFormat =
+                OutputFormat.valueOf(s.choice("output.format", "avro", "avro", "json").toUpperCase());
+        String delivery = s.choice("delivery", "exactly-once", "exactly-once", "at-least-once");
+        this.delivery = Delivery.valueOf(delivery.toUpperCase().replace('-', '_'));
+        this.parallelism = s.intValue("parallelism", 1, 1, 4096);
+        this.checkpointDir = s.string("checkpoint.dir", null);
+        this.checkpointIntervalMs = s.longValue("checkpoint.interval-ms", 1000, 10, 86_400_000);
+        this.flinkSettings = Map.copyOf(s.section("flink."));
+        if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic)) {
+            throw ConfigException.of(
+                    "topics.input", inputTopic, "a topic other than topics.output and topics.dlq");
+        }
+    }
+
+    /** Reads the shared settings; the caller reads its own keys and then rejects unknown ones. */
+    public static StreamJobSettings read(
+            Settings settings, String jobName, String defaultInput, String defaultOutput) {
+        return new StreamJobSettings(settings, jobName, defaultInput, defaultOutput);
+    }
+}

@@ -1,0 +1,20 @@
+package io.inferstream.flink;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What a {@link MicroBatchOperator} does with one batch: one output per input, in order. Opened
+ * once per parallel instance, where it loads its model; closed when the operator closes.
+ */
+public interface BatchFunction<IN, OUT> extends Serializable {
+
+    /** Loads whatever the function needs (a model session); called once before any batch. */
+    void open() throws Exception;
+
+    /** Processes one batch; returns exactly one output per input, in input order. */
+    List<OUT> apply(List<IN> batch) throws Exception;
+
+    /** Releases what {@link #open} took. */
+    void close() throws Exception;
+}

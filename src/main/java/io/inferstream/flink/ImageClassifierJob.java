@@ -1,0 +1,53 @@
+package io.inferstream.flink;
+
+import io.inferstream.records.KafkaInput;
+import io.inferstream.records.ImageTask;
+import io.inferstream.records.ClassifiedImage;
+import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.config.ImageJobConfig;
+import io.inferstream.inference.ImageModelSpec;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The image classification topology, apart from its I/O: Kafka records in, classifications and
+ * dead letters out. Kafka, the demo, the benchmarks and the tests all plug into {@link #build}.
+ */
+public final class ImageClassifierJob {
+
+    private ImageClassifierJob() {}
+
+    /** The two outputs of the job. */
+    public static final class Outputs {
+        public final DataStream<ClassifiedImage> predictions;
+        public final DataStream<DeadLetterRecord> deadLetters;
+
+        Outputs(DataStream<ClassifiedImage> predictions, DataStream<DeadLetterRecord> deadLetters) {
+            this.predictions = predictions;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    /**
+     * Builds decode, micro-batch and classify on {@code in}. The spec is the model's resolved
+     * contract, checked on the client before the job is submitted.
+     */
+    public static Outputs build(DataStream<KafkaInput> in, ImageJobConfig config, ImageModelSpec spec) {
+        SingleOutputStreamOperator<ImageTask> decoded =
+                in.process(new ImageDecodeFunction(config, spec))
+                        .name("decode and preprocess")
+                        .uid("image-decode");
+        BatchFunction<ImageTask, ClassifiedImage> inference =
+                config.inferenceEnabled ? new ImageClassifyBatch(config) : new PassThroughBatch();
+        DataStream<ClassifiedImage> predictions =
+                decoded.transform(
+                                "classify " + spec.modelName + " (batch " + config.maxBatchSize + ", "
+                                        + config.maxBatchWaitMs + " ms)",
+                                TypeInformation.of(ClassifiedImage.class),
+                                new MicroBatchOperator<>(
+                                        inference, config.maxBatchSize, config.maxBatchWaitMs))
+                        .uid("image-classify");
+        return new Outputs(predictions, decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS));
+    }
+}

@@ -1,0 +1,46 @@
+package io.inferstream.flink;
+
+import io.inferstream.config.StreamJobSettings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Flink runtime settings for a job: checkpointing on (Kafka transactions and offsets commit on
+ * checkpoints), the job's parallelism, and the user's flink.* keys on top.
+ */
+public final class JobEnvironments {
+
+    private JobEnvironments() {}
+
+    /** The Flink configuration derived from the job settings; flink.* keys win. */
+    public static Configuration flinkConfiguration(StreamJobSettings s) {
+        Map<String, String> values = new HashMap<>();
+        values.put("execution.checkpointing.interval", s.checkpointIntervalMs + " ms");
+        values.put("execution.checkpointing.mode", "EXACTLY_ONCE");
+        values.put("parallelism.default", Integer.toString(s.parallelism));
+        values.put("pipeline.name", s.jobName);
+        if (s.checkpointDir != null) {
+            values.put("execution.checkpointing.dir", Path.of(s.checkpointDir).toAbsolutePath().toUri().toString());
+            values.put("execution.checkpointing.storage", "filesystem");
+        }
+        values.putAll(s.flinkSettings);
+        return Configuration.fromMap(values);
+    }
+
+    /** The environment of the surrounding context: a cluster client, or a local MiniCluster. */
+    public static StreamExecutionEnvironment get(StreamJobSettings s) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(s));
+    }
+
+    /** A local MiniCluster with the Flink web UI on the given port (0 picks a free one). */
+    public static StreamExecutionEnvironment localWithWebUi(StreamJobSettings s, int restPort) {
+        Configuration conf = flinkConfiguration(s);
+        conf.setString("rest.port", Integer.toString(restPort));
+        conf.setString("rest.bind-address", "127.0.0.1");
+        conf.setString("rest.address", "127.0.0.1");
+        return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+    }
+}

@@ -1,0 +1,73 @@
+package io.inferstream.flink;
+
+import io.inferstream.config.Delivery;
+import io.inferstream.config.StreamJobSettings;
+import io.inferstream.records.KafkaInput;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Builds the Kafka sources and sinks every job uses, from the shared job settings. */
+public final class KafkaIO {
+    /**
+     * Kept under the broker's transaction.max.timeout.ms (15 min by default): Flink's default of
+     * one hour makes the producer's initialization fail and the job restart forever.
+     */
+    public static final long TRANSACTION_TIMEOUT_MS = 10 * 60 * 1000;
+
+    private KafkaIO() {}
+
+    /**
+     * The input source: a new consumer group starts at the earliest offset so nothing produced
+     * before the job came up is skipped; a restored job resumes from its checkpointed offsets.
+     */
+    public static KafkaSource<KafkaInput> source(StreamJobSettings s) {
+        return KafkaSource.<KafkaInput>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(s.inputTopic)
+                .setGroupId(s.groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaInputDeserializer())
+                .setProperties(clientProperties(s))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /** A sink writing {@code key(record)} and {@code value(record)} to one topic. */
+    public static <T> KafkaSink<T> sink(
+            StreamJobSettings s,
+            String topic,
+            SerializableFunction<T, byte[]> key,
+            SerializableFunction<T, byte[]> value) {
+        KafkaRecordSerializationSchema<T> serializer =
+                (element, context, timestamp) ->
+                        new ProducerRecord<>(topic, null, timestamp, key.apply(element), value.apply(element));
+        Properties producer = clientProperties(s);
+        producer.setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT_MS));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(
+                        s.delivery == Delivery.EXACTLY_ONCE
+                                ? DeliveryGuarantee.EXACTLY_ONCE
+                                : DeliveryGuarantee.AT_LEAST_ONCE)
+                // Unique per job and topic so two jobs on one cluster never fence each other.
+                .setTransactionalIdPrefix(s.jobName + "-" + topic)
+                .build();
+    }
+
+    /** The user's kafka.properties.* pass-through (security settings and the like). */
+    public static Properties clientProperties(StreamJobSettings s) {
+        Properties properties = new Properties();
+        properties.putAll(s.kafkaProperties);
+        return properties;
+    }
+}

@@ -1,0 +1,32 @@
+package io.inferstream.input;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** Parses event times given as epoch milliseconds or ISO-8601 text. */
+public final class EventTimes {
+
+    private EventTimes() {}
+
+    /** Epoch millis from "1700000000000", "2023-11-14T22:13:20Z" or "2023-11-14T23:13:20+01:00". */
+    public static long parse(String text, String what) throws RejectedInputException {
+        String trimmed = text.trim();
+        try {
+            return Long.parseLong(trimmed);
+        } catch (NumberFormatException notMillis) {
+            try {
+                return Instant.parse(trimmed).toEpochMilli();
+            } catch (DateTimeParseException notInstant) {
+                try {
+                    return OffsetDateTime.parse(trimmed).toInstant().toEpochMilli();
+                } catch (DateTimeParseException e) {
+                    throw new RejectedInputException(
+                            RejectReason.BAD_HEADER,
+                            what + " = '" + text
+                                    + "': expected epoch milliseconds or ISO-8601 like 2024-01-31T12:00:00Z");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.inferstream.input;
+
+/** Why an input record went to the dead-letter topic instead of producing a prediction. */
+public enum RejectReason {
+    /** The record had no value, or an empty one. */
+    EMPTY_VALUE,
+    /** The value is larger than the configured byte limit. */
+    VALUE_TOO_LARGE,
+    /** Not an image format the JVM reads, or a damaged or truncated image. */
+    UNDECODABLE_IMAGE,
+    /** The image header declares more pixels than the configured limit. */
+    IMAGE_TOO_LARGE,
+    /** Avro single-object encoding with a schema fingerprint the job does not know. */
+    UNKNOWN_SCHEMA,
+    /** Avro single-object encoding that does not decode with the known schema. */
+    BAD_AVRO,
+    /** A header the job reads (event id, event time) holds an unusable value. */
+    BAD_HEADER
+}

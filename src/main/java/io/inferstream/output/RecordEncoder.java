@@ -1,0 +1,123 @@
+package io.inferstream.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferstream.avro.DeadLetter;
+import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.ScoredLabel;
+import io.inferstream.config.OutputFormat;
+import io.inferstream.records.ClassifiedImage;
+import io.inferstream.records.DeadLetterRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the jobs' outputs as Avro single-object encoding (schemas in {@code schemas/}) or as
+ * JSON with the same field names; both carry the same information.
+ */
+public final class RecordEncoder {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RecordEncoder() {}
+
+    public static ImagePrediction toAvro(ClassifiedImage c) {
+        List<ScoredLabel> topK = new ArrayList<>(c.labels.length);
+        for (int i = 0; i < c.labels.length; i++) {
+            topK.add(new ScoredLabel(c.labels[i], c.scores[i]));
+        }
+        return ImagePrediction.newBuilder()
+                .setId(c.id)
+                .setSource(c.source)
+                .setEventTime(Instant.ofEpochMilli(c.eventTime))
+                .setModel(c.model)
+                .setModelVersion(c.modelVersion)
+                .setLabel(c.labels[0])
+                .setScore(c.scores[0])
+                .setTopK(topK)
+                .setPredictedAt(Instant.ofEpochMilli(c.predictedAt))
+                .build();
+    }
+
+    public static DeadLetter toAvro(DeadLetterRecord d) {
+        return DeadLetter.newBuilder()
+                .setJob(d.job)
+                .setTopic(d.topic)
+                .setPartition(d.partition)
+                .setOffset(d.offset)
+                .setKey(d.key == null ? null : ByteBuffer.wrap(d.key))
+                .setValue(d.value == null ? null : ByteBuffer.wrap(d.value))
+                .setRecordTimestamp(Instant.ofEpochMilli(d.recordTimestamp))
+                .setReason(d.reason)
+                .setError(d.error)
+                .setFailedAt(Instant.ofEpochMilli(d.failedAt))
+                .build();
+    }
+
+    public static byte[] encode(ClassifiedImage c, OutputFormat format) {
+        if (format == OutputFormat.AVRO) {
+            try {
+                return bytes(ImagePrediction.getEncoder().encode(toAvro(c)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", c.id);
+        json.put("source", c.source);
+        json.put("eventTime", c.eventTime);
+        json.put("model", c.model);
+        json.put("modelVersion", c.modelVersion);
+        json.put("label", c.labels[0]);
+        json.put("score", c.scores[0]);
+        List<Map<String, Object>> topK = new ArrayList<>();
+        for (int i = 0; i < c.labels.length; i++) {
+            topK.add(Map.of("label", c.labels[i], "score", c.scores[i]));
+        }
+        json.put("topK", topK);
+        json.put("predictedAt", c.predictedAt);
+        return writeJson(json);
+    }
+
+    public static byte[] encode(DeadLetterRecord d, OutputFormat format) {
+        if (format == OutputFormat.AVRO) {
+            try {
+                return bytes(DeadLetter.getEncoder().encode(toAvro(d)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("job", d.job);
+        json.put("topic", d.topic);
+        json.put("partition", d.partition);
+        json.put("offset", d.offset);
+        // Original bytes survive JSON as base64.
+        json.put("key", d.key == null ? null : Base64.getEncoder().encodeToString(d.key));
+        json.put("value", d.value == null ? null : Base64.getEncoder().encodeToString(d.value));
+        json.put("recordTimestamp", d.recordTimestamp);
+        json.put("reason", d.reason);
+        json.put("error", d.error);
+        json.put("failedAt", d.failedAt);
+        return writeJson(json);
+    }
+
+    private static byte[] writeJson(Map<String, Object> json) {
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}
