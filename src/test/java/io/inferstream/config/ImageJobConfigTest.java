@@ -1,0 +1,157 @@
+package io.inferstream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferstream.inference.ModelMetadataKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageJobConfigTest {
+    @TempDir Path dir;
+    private Path model;
+
+    @BeforeEach
+    void createModelFile() throws Exception {
+        model = Files.write(dir.resolve("m.onnx"), new byte[] {1});
+    }
+
+    private Map<String, Object> minimal() {
+        Map<String, Object> values = new HashMap<>();
+        values.put("kafka.bootstrap", "localhost:9092");
+        values.put("model.path", model.toString());
+        return values;
+    }
+
+    @Test
+    void shouldApplyDocumentedDefaults() {
+        ImageJobConfig cfg = ImageJobConfig.from(minimal());
+
+        assertThat(cfg.common.inputTopic).isEqualTo("images");
+        assertThat(cfg.common.outputTopic).isEqualTo("image-predictions");
+        assertThat(cfg.common.deadLetterTopic).isEqualTo("images.dlq");
+        assertThat(cfg.common.delivery).isEqualTo(Delivery.EXACTLY_ONCE);
+        assertThat(cfg.common.outputFormat).isEqualTo(OutputFormat.AVRO);
+        assertThat(cfg.maxBatchSize).isEqualTo(64);
+        assertThat(cfg.maxBatchWaitMs).isEqualTo(20);
+        assertThat(cfg.common.groupId).isEqualTo("inferstream-image-classifier");
+    }
+
+    @Test
+    void shouldLoadTheShippedJobFile() {
+        Map<String, Object> values = ConfigFiles.load(Path.of("jobs/image-classifier.yaml"));
+        values.put("kafka.bootstrap", "localhost:9092");
+
+        ImageJobConfig cfg = ImageJobConfig.from(values);
+
+        assertThat(cfg.modelFile()).isEqualTo(Path.of("models/fashion-cnn.onnx"));
+        assertThat(cfg.topK).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownKeyNamingIt() {
+        Map<String, Object> values = minimal();
+        values.put("batch.max-sise", "10");
+
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown configuration key 'batch.max-sise'")
+                .hasMessageContaining("batch.max-size");
+    }
+
+    @Test
+    void shouldRefuseOutOfRangeValuesNamingKeyValueAndRange() {
+        Map<String, Object> values = minimal();
+        values.put("batch.max-size", "0");
+
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("batch.max-size = '0': expected an integer between 1 and 4096");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownDeliveryGuarantee() {
+        Map<String, Object> values = minimal();
+        values.put("delivery", "twice");
+
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .hasMessage("delivery = 'twice': expected one of exactly-once, at-least-once");
+    }
+
+    @Test
+    void shouldRefuseAMissingModelFileNamingThePath() {
+        Map<String, Object> values = minimal();
+        values.put("model.path", "models/nope.onnx");
+
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("model.path = 'models/nope.onnx'")
+                .hasMessageContaining("an existing file");
+    }
+
+    @Test
+    void shouldRequireTheBootstrapServers() {
+        Map<String, Object> values = minimal();
+        values.remove("kafka.bootstrap");
+
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .hasMessageContaining("kafka.bootstrap is not set")
+                .hasMessageContaining("--bootstrap");
+    }
+
+    @Test
+    void shouldRefuseAnInputTopicThatIsAlsoTheOutput() {
+        Map<String, Object> values = minimal();
+        values.put("topics.output", "images");
+
+        assertThatThrownBy(() -> ImageJobConfig.from(values)).hasMessageContaining("topics.input = 'images'");
+    }
+
+    @Test
+    void shouldPassKafkaAndFlinkSectionsThrough() throws Exception {
+        Path file = dir.resolve("job.yaml");
+        Files.writeString(
+                file,
+                "kafka:\n  bootstrap: b:1\n  properties:\n    security.protocol: SASL_SSL\n"
+                        + "flink:\n  state.backend.type: rocksdb\nmodel:\n  path: " + model + "\n");
+
+        ImageJobConfig cfg = ImageJobConfig.from(ConfigFiles.load(file));
+
+        assertThat(cfg.common.kafkaProperties).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(cfg.common.flinkSettings).containsEntry("state.backend.type", "rocksdb");
+    }
+
+    @Test
+    void shouldLetSidecarAndThenJobConfigOverrideModelMetadata() throws Exception {
+        Files.writeString(
+                Path.of(model + ".properties"),
+                ModelMetadataKeys.INPUT_MEAN + "=0.1\n" + ModelMetadataKeys.LAYOUT + "=NHWC\n");
+        Map<String, Object> values = minimal();
+        values.put("model.labels", List.of("cat", "dog \"big\""));
+        values.put("model.layout", "nchw");
+
+        Map<String, String> merged =
+                ImageJobConfig.from(values).modelOverrides.applyTo(Map.of(ModelMetadataKeys.INPUT_STD, "0.3"));
+
+        assertThat(merged)
+                .containsEntry(ModelMetadataKeys.INPUT_MEAN, "0.1")
+                .containsEntry(ModelMetadataKeys.INPUT_STD, "0.3")
+                .containsEntry(ModelMetadataKeys.LAYOUT, "NCHW")
+                .containsEntry(ModelMetadataKeys.LABELS, "[\"cat\",\"dog \\\"big\\\"\"]");
+    }
+
+    @Test
+    void shouldNameTheFileThatIsNotAMap() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "- just\n- a list\n");
+
+        assertThatThrownBy(() -> ConfigFiles.load(file))
+                .hasMessageContaining("bad.yaml")
+                .hasMessageContaining("expected a map of settings");
+    }
+}

@@ -1,0 +1,75 @@
+package io.inferstream.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferstream.avro.DeadLetter;
+import io.inferstream.avro.ImagePrediction;
+import io.inferstream.config.OutputFormat;
+import io.inferstream.records.ClassifiedImage;
+import io.inferstream.records.DeadLetterRecord;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class RecordEncoderTest {
+    private static final ClassifiedImage PREDICTION =
+            new ClassifiedImage(
+                    "id-1", "cam1", 1_700_000_000_000L, "fashion-cnn", "1",
+                    new String[] {"Bag", "Coat"}, new float[] {0.75f, 0.25f}, 1_700_000_000_123L);
+
+    @Test
+    void shouldRoundTripAPredictionThroughAvroSingleObjectEncoding() {
+        byte[] bytes = RecordEncoder.encode(PREDICTION, OutputFormat.AVRO);
+
+        assertThat(bytes[0] & 0xff).isEqualTo(0xC3);
+        assertThat(bytes[1]).isEqualTo((byte) 0x01);
+        ImagePrediction decoded = (ImagePrediction) RecordDecoder.decodeAvro(bytes);
+        assertThat(decoded.getLabel()).isEqualTo("Bag");
+        assertThat(decoded.getScore()).isEqualTo(0.75f);
+        assertThat(decoded.getTopK()).hasSize(2);
+        assertThat(decoded.getTopK().get(1).getLabel()).isEqualTo("Coat");
+        assertThat(decoded.getEventTime().toEpochMilli()).isEqualTo(1_700_000_000_000L);
+        assertThat(decoded.getModelVersion()).isEqualTo("1");
+    }
+
+    @Test
+    void shouldWriteJsonWithTheSameFieldNamesAsTheSchema() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(RecordEncoder.encode(PREDICTION, OutputFormat.JSON));
+
+        for (org.apache.avro.Schema.Field field : ImagePrediction.getClassSchema().getFields()) {
+            assertThat(json.has(field.name())).as(field.name()).isTrue();
+        }
+        assertThat(json.get("topK").get(0).get("label").asText()).isEqualTo("Bag");
+        assertThat(json.get("eventTime").asLong()).isEqualTo(1_700_000_000_000L);
+    }
+
+    @Test
+    void shouldKeepTheOriginalBytesOfADeadLetterInBothFormats() throws Exception {
+        DeadLetterRecord d = new DeadLetterRecord();
+        d.job = "image-classifier";
+        d.topic = "images";
+        d.partition = 1;
+        d.offset = 42;
+        d.key = new byte[] {1, 2};
+        d.value = new byte[] {(byte) 0xff, 0, 7};
+        d.reason = "UNDECODABLE_IMAGE";
+        d.error = "not an image";
+
+        DeadLetter avro = (DeadLetter) RecordDecoder.decodeAvro(RecordEncoder.encode(d, OutputFormat.AVRO));
+        JsonNode json = new ObjectMapper().readTree(RecordEncoder.encode(d, OutputFormat.JSON));
+
+        assertThat(avro.getValue()).isEqualTo(ByteBuffer.wrap(d.value));
+        assertThat(avro.getOffset()).isEqualTo(42);
+        assertThat(Base64.getDecoder().decode(json.get("value").asText())).isEqualTo(d.value);
+        assertThat(json.get("reason").asText()).isEqualTo("UNDECODABLE_IMAGE");
+    }
+
+    @Test
+    void shouldDescribeUnknownBytesWithoutFailing() {
+        assertThat(RecordDecoder.describe(new byte[] {(byte) 0xC3, 1, 9, 9, 9, 9, 9, 9, 9, 9, 1}))
+                .startsWith("11 bytes, starting C3 01");
+        assertThat(RecordDecoder.describe("{\"a\":1}".getBytes())).isEqualTo("{\"a\":1}");
+    }
+}
