@@ -10,13 +10,13 @@ import picocli.CommandLine.Command;
         version = "inferstream 0.1.0",
         description = "Neural-network inference inside Apache Flink jobs, between Kafka topics.",
         subcommands = {
-
-
-
+            DemoCommand.class,
+            BrokerCommand.class,
+            RunCommand.class,
             ProduceCommand.class,
             TailCommand.class,
-
-
+            ModelsCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Inferstream implements Runnable {

@@ -1,5 +1,7 @@
 package io.inferstream.models;
 
+import io.inferstream.inference.ModelMetadataKeys;
+
 import java.util.Map;
 
 /**
@@ -18,9 +20,9 @@ public record PixelNormalization(double scale, double mean, double std) {
     /** Reads the scale, mean and std entries of a single-channel model's metadata. */
     public static PixelNormalization fromMetadata(Map<String, String> metadata) {
         return new PixelNormalization(
-                number(metadata, ModelMetadata.INPUT_SCALE),
-                number(metadata, ModelMetadata.INPUT_MEAN),
-                number(metadata, ModelMetadata.INPUT_STD));
+                number(metadata, ModelMetadataKeys.INPUT_SCALE),
+                number(metadata, ModelMetadataKeys.INPUT_MEAN),
+                number(metadata, ModelMetadataKeys.INPUT_STD));
     }
 
     /**

@@ -1,0 +1,219 @@
+package io.inferstream.bench;
+
+import io.inferstream.config.ImageJobConfig;
+import io.inferstream.flink.ImageJobPipeline;
+import io.inferstream.flink.JobEnvironments;
+import io.inferstream.image.ImageDecoder;
+import io.inferstream.image.ImagePreprocessor;
+import io.inferstream.inference.ImageModelSpec;
+import io.inferstream.inference.OnnxImageClassifier;
+import io.inferstream.kafka.Topics;
+import io.inferstream.models.SampleImages;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Measures the image job side by side in one run: the job as built, the same job with inference
+ * replaced by a pass-through (the Kafka and Flink ceiling), ONNX Runtime alone on the same
+ * decoded images (the inference ceiling), batch size 1, and latency under both deliveries.
+ */
+public final class ImageBenchmark {
+    private final String bootstrap;
+    private final String modelPath;
+    private final int images;
+    private final int batchSize;
+    private final PrintStream out;
+    private final SampleImages samples = SampleImages.loadBundled();
+    private int run;
+
+    public ImageBenchmark(String bootstrap, String modelPath, int images, int batchSize, PrintStream out) {
+        this.bootstrap = bootstrap;
+        this.modelPath = modelPath;
+        this.images = images;
+        this.batchSize = batchSize;
+        this.out = out;
+    }
+
+    /** Runs every scenario and prints a Markdown table of the results. */
+    public void runAll(int latencyRate, int latencySeconds) throws Exception {
+        String backlog = "bench-images-" + System.currentTimeMillis();
+        Topics.ensure(bootstrap, Map.of(backlog, 2));
+        produce(backlog, images, 0);
+        out.printf("%d images (Fashion-MNIST PNGs, %d bytes on average) in '%s'%n", images, averagePngBytes(), backlog);
+
+        double asBuilt = backlogThroughput(backlog, batchSize, true);
+        double passThrough = backlogThroughput(backlog, batchSize, false);
+        double batchOne = backlogThroughput(backlog, 1, true);
+        double[] onnxAlone = onnxAlone(batchSize);
+        double[] onnxBatchOne = onnxAlone(1);
+
+        out.println();
+        out.println("| scenario | images/s | note |");
+        out.println("|---|---:|---|");
+        out.printf("| (a) job as built, batch %d, exactly-once | %.0f | %.0f%% of (b) |%n", batchSize, asBuilt, 100 * asBuilt / passThrough);
+        out.printf("| (b) same job, inference replaced by pass-through | %.0f | Kafka + decode + Flink ceiling |%n", passThrough);
+        out.printf("| (c) ONNX Runtime alone, batch %d, same decoded images | %.0f | %.1f us/image |%n", batchSize, onnxAlone[0], onnxAlone[1]);
+        out.printf("| (c') ONNX Runtime alone, batch 1 | %.0f | %.1f us/image |%n", onnxBatchOne[0], onnxBatchOne[1]);
+        out.printf("| (d) job with batch size 1, exactly-once | %.0f | %.0f%% of (a) |%n", batchOne, 100 * batchOne / asBuilt);
+
+        out.println();
+        out.printf("Latency at a steady %d images/s for %d s (event time to visible to a read_committed consumer):%n", latencyRate, latencySeconds);
+        out.println("| delivery | p50 ms | p99 ms |");
+        out.println("|---|---:|---:|");
+        for (String delivery : List.of("exactly-once", "at-least-once")) {
+            long[] latency = latency(delivery, latencyRate, latencySeconds);
+            out.printf("| %s | %d | %d |%n", delivery, latency[0], latency[1]);
+        }
+    }
+
+    private double backlogThroughput(String input, int batch, boolean inference) throws Exception {
+        String output = "bench-out-" + (++run) + "-" + System.currentTimeMillis();
+        Topics.ensure(bootstrap, Map.of(output, 2, output + ".dlq", 2));
+        ImageJobConfig cfg = config(input, output, batch, inference, "exactly-once");
+        List<OutputWatcher.Seen> seen = runJob(cfg, output, images, Duration.ofMinutes(5));
+        double throughput = OutputWatcher.throughput(seen);
+        out.printf("  %-44s %8.0f images/s (%d predictions)%n",
+                (inference ? "job, batch " + batch : "pass-through, batch " + batch) + ":", throughput, seen.size());
+        return throughput;
+    }
+
+    private long[] latency(String delivery, int rate, int seconds) throws Exception {
+        String input = "bench-latency-in-" + (++run) + "-" + System.currentTimeMillis();
+        String output = "bench-latency-out-" + run;
+        Topics.ensure(bootstrap, Map.of(input, 2, output, 2, output + ".dlq", 2));
+        ImageJobConfig cfg = config(input, output, batchSize, true, delivery);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
+        ImageJobPipeline.wire(env, cfg);
+        JobClient job = env.executeAsync(cfg.common.jobName);
+        try {
+            Thread.sleep(5_000); // let the job start; images are stamped when sent
+            Thread feeder = new Thread(() -> produce(input, rate * seconds, rate));
+            feeder.start();
+            List<OutputWatcher.Seen> seen = OutputWatcher.await(bootstrap, output, rate * seconds, Duration.ofSeconds(seconds + 60L));
+            feeder.join();
+            return new long[] {OutputWatcher.latencyPercentile(seen, 50), OutputWatcher.latencyPercentile(seen, 99)};
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private List<OutputWatcher.Seen> runJob(ImageJobConfig cfg, String output, int count, Duration timeout) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
+        ImageJobPipeline.wire(env, cfg);
+        JobClient job = env.executeAsync(cfg.common.jobName);
+        try {
+            return OutputWatcher.await(bootstrap, output, count, timeout);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** ONNX Runtime alone on decoded images: {images per second, microseconds per image}. */
+    private double[] onnxAlone(int batch) {
+        ImageModelSpec spec = OnnxImageClassifier.inspect(java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none());
+        ImagePreprocessor preprocessor = new ImagePreprocessor(spec);
+        ImageDecoder decoder = new ImageDecoder(16_000_000);
+        List<float[]> decoded = new ArrayList<>();
+        try {
+            for (int i = 0; i < samples.size(); i++) {
+                decoded.add(preprocessor.toTensor(decoder.decode(samples.png(i))));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("sample image does not decode", e);
+        }
+        try (OnnxImageClassifier classifier =
+                OnnxImageClassifier.load(java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none(), batch, 1)) {
+            int total = Math.max(images, 20_000);
+            classifyAll(classifier, decoded, total / 4, batch); // warm-up
+            long start = System.nanoTime();
+            classifyAll(classifier, decoded, total, batch);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf("  %-44s %8.0f images/s%n", "ONNX Runtime alone, batch " + batch + ":", total / seconds);
+            return new double[] {total / seconds, seconds * 1e6 / total};
+        }
+    }
+
+    private static void classifyAll(OnnxImageClassifier classifier, List<float[]> decoded, int total, int batch) {
+        for (int done = 0; done < total; done += batch) {
+            List<float[]> rows = new ArrayList<>(batch);
+            for (int j = 0; j < batch; j++) {
+                rows.add(decoded.get((done + j) % decoded.size()));
+            }
+            classifier.classify(rows);
+        }
+    }
+
+    private ImageJobConfig config(String input, String output, int batch, boolean inference, String delivery) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("kafka.bootstrap", bootstrap);
+        values.put("kafka.group-id", "bench-" + output);
+        values.put("job.name", "bench-" + output);
+        values.put("topics.input", input);
+        values.put("topics.output", output);
+        values.put("topics.dlq", output + ".dlq");
+        values.put("model.path", modelPath);
+        values.put("batch.max-size", Integer.toString(batch));
+        values.put("inference.enabled", Boolean.toString(inference));
+        values.put("delivery", delivery);
+        return ImageJobConfig.from(values);
+    }
+
+    /** Sends {@code count} sample PNGs; at {@code rate} per second, or as fast as possible with 0. */
+    private void produce(String topic, int count, int rate) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                int index = i % samples.size();
+                producer.send(new ProducerRecord<>(topic, SampleImages.key(index).getBytes(StandardCharsets.UTF_8), pngs()[index]));
+                if (rate > 0) {
+                    long due = start + (long) (i + 1) * 1_000_000_000L / rate;
+                    long sleep = due - System.nanoTime();
+                    if (sleep > 0) {
+                        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                    }
+                }
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("linger.ms", "5");
+        props.put("acks", "all");
+        return new KafkaProducer<>(props, new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+
+    private byte[][] pngs;
+
+    private synchronized byte[][] pngs() {
+        if (pngs == null) {
+            pngs = new byte[samples.size()][];
+            for (int i = 0; i < pngs.length; i++) {
+                pngs[i] = samples.png(i);
+            }
+        }
+        return pngs;
+    }
+
+    private int averagePngBytes() {
+        long total = 0;
+        for (byte[] png : pngs()) {
+            total += png.length;
+        }
+        return (int) (total / pngs().length);
+    }
+}

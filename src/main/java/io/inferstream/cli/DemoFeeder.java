@@ -1,0 +1,78 @@
+package io.inferstream.cli;
+
+import io.inferstream.models.SampleImages;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends the bundled sample images as PNG files at a fixed rate, round after round, with a
+ * damaged image now and then so the dead-letter topic has something to show.
+ */
+final class DemoFeeder {
+    private static final int DAMAGED_EVERY = 100;
+
+    private final String bootstrap;
+    private final String topic;
+    private final int rate;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    DemoFeeder(String bootstrap, String topic, int rate) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        this.rate = Math.max(1, rate);
+        this.thread = new Thread(this::feed, "demo-feeder");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void feed() {
+        SampleImages samples = SampleImages.loadBundled();
+        byte[][] pngs = new byte[samples.size()][];
+        for (int i = 0; i < pngs.length; i++) {
+            pngs[i] = samples.png(i);
+        }
+        long intervalNanos = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        long sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = ProduceCommand.producer(bootstrap)) {
+            while (running) {
+                int index = (int) (sent % pngs.length);
+                byte[] key = SampleImages.key(index).getBytes(StandardCharsets.UTF_8);
+                byte[] value = pngs[index];
+                if (sent % DAMAGED_EVERY == DAMAGED_EVERY - 1) {
+                    // Cut the PNG in half: the job must send it to the dead-letter topic and go on.
+                    value = java.util.Arrays.copyOf(value, value.length / 2);
+                    key = ("damaged-" + sent).getBytes(StandardCharsets.UTF_8);
+                }
+                producer.send(new ProducerRecord<>(topic, key, value));
+                sent++;
+                next += intervalNanos;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (running) {
+                System.err.println("demo feeder stopped: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.inferstream.cli;
+
+import io.inferstream.avro.DeadLetter;
+import io.inferstream.avro.ImagePrediction;
+import io.inferstream.models.SampleImages;
+import io.inferstream.output.RecordDecoder;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the committed predictions and dead letters and prints one line per record: source,
+ * predicted label and score, the true label, running accuracy and events per second.
+ */
+final class DemoPrinter {
+    private final String bootstrap;
+    private final List<String> topics;
+    private final Thread thread;
+    private final ArrayDeque<Long> recentArrivals = new ArrayDeque<>();
+    private volatile boolean running = true;
+    private long predictions;
+    private long labelled;
+    private long correct;
+    private long deadLetters;
+
+    DemoPrinter(String bootstrap, String predictionTopic, String deadLetterTopic) {
+        this.bootstrap = bootstrap;
+        this.topics = List.of(predictionTopic, deadLetterTopic);
+        this.thread = new Thread(this::print, "demo-printer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    synchronized long predictions() {
+        return predictions;
+    }
+
+    synchronized String summary() {
+        return String.format(
+                "%d predictions, %d dead letters, accuracy %.1f%% on %d labelled images",
+                predictions, deadLetters, labelled == 0 ? 0.0 : 100.0 * correct / labelled, labelled);
+    }
+
+    private void print() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", "inferstream-demo-printer");
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(topics);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    System.out.println(line(RecordDecoder.decodeAvro(record.value())));
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running) {
+                System.err.println("demo printer stopped: " + e);
+            }
+        }
+    }
+
+    private synchronized String line(SpecificRecord record) {
+        if (record instanceof DeadLetter) {
+            DeadLetter d = (DeadLetter) record;
+            deadLetters++;
+            return String.format(
+                    "dead letter  %s-%d@%d  %s: %s", d.getTopic(), d.getPartition(), d.getOffset(),
+                    d.getReason(), d.getError());
+        }
+        if (!(record instanceof ImagePrediction)) {
+            return "unexpected record: " + record;
+        }
+        ImagePrediction p = (ImagePrediction) record;
+        predictions++;
+        int index = SampleImages.indexOfKey(p.getSource());
+        String truth = "?";
+        String mark = " ";
+        if (index >= 0) {
+            truth = SampleImages.labelNames().get(sampleLabel(index));
+            labelled++;
+            boolean ok = truth.equals(p.getLabel());
+            correct += ok ? 1 : 0;
+            mark = ok ? "✓" : "✗";
+        }
+        return String.format(
+                "%-18s %-12s %.2f  true: %-12s %s  accuracy %5.1f%% (%d)  %6.1f images/s",
+                p.getSource(), p.getLabel(), p.getScore(), truth, mark,
+                labelled == 0 ? 0.0 : 100.0 * correct / labelled, labelled, rate());
+    }
+
+    private SampleImages samples;
+
+    private int sampleLabel(int index) {
+        if (samples == null) {
+            samples = SampleImages.loadBundled();
+        }
+        return samples.label(index);
+    }
+
+    /** Predictions per second over the last five seconds. */
+    private double rate() {
+        long now = System.currentTimeMillis();
+        recentArrivals.addLast(now);
+        while (!recentArrivals.isEmpty() && recentArrivals.peekFirst() < now - 5000) {
+            recentArrivals.removeFirst();
+        }
+        return recentArrivals.size() / 5.0;
+    }
+}
