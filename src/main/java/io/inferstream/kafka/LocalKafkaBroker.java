@@ -174,6 +174,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static Process launch(Path dir, String classPath, String heap, String... mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), heap,
                 "-XX:+ExitOnOutOfMemoryError",
+                // No hsperfdata file in /tmp: nothing the broker does may leave files outside its data dir.
+                "-XX:-UsePerfData",
                 "-Djava.awt.headless=true",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
