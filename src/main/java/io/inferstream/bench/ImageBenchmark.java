@@ -50,8 +50,14 @@ public final class ImageBenchmark {
         produce(backlog, images, 0);
         out.printf("%d images (Fashion-MNIST PNGs, %d bytes on average) in '%s'%n", images, averagePngBytes(), backlog);
 
-        double asBuilt = backlogThroughput(backlog, batchSize, true);
+        // The first job in a JVM pays for class loading and JIT compilation: run one unreported.
+        out.println("  warm-up run (not reported):");
+        backlogThroughput(backlog, batchSize, true);
+        // Alternate the job and its ceiling and keep each one's better run: the machine is noisy.
         double passThrough = backlogThroughput(backlog, batchSize, false);
+        double asBuilt = backlogThroughput(backlog, batchSize, true);
+        passThrough = Math.max(passThrough, backlogThroughput(backlog, batchSize, false));
+        asBuilt = Math.max(asBuilt, backlogThroughput(backlog, batchSize, true));
         double batchOne = backlogThroughput(backlog, 1, true);
         double[] onnxAlone = onnxAlone(batchSize);
         double[] onnxBatchOne = onnxAlone(1);

@@ -19,7 +19,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "What to benchmark: images.")
     String what;
 
-    @Option(names = "--images", defaultValue = "20000", description = "Images in the backlog per scenario (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--images", defaultValue = "100000", description = "Images in the backlog per scenario (default: ${DEFAULT-VALUE}).")
     int images;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch size of the job as built (default: ${DEFAULT-VALUE}).")

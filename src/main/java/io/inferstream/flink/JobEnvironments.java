@@ -22,6 +22,9 @@ public final class JobEnvironments {
         values.put("execution.checkpointing.mode", "EXACTLY_ONCE");
         values.put("parallelism.default", Integer.toString(s.parallelism));
         values.put("pipeline.name", s.jobName);
+        // Safe here: no operator mutates or keeps a record it has emitted, and chained operators
+        // then pass images by reference instead of copying every pixel array.
+        values.put("pipeline.object-reuse", "true");
         if (s.checkpointDir != null) {
             values.put("execution.checkpointing.dir", Path.of(s.checkpointDir).toAbsolutePath().toUri().toString());
             values.put("execution.checkpointing.storage", "filesystem");

@@ -3,7 +3,6 @@ package io.inferstream.image;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.TensorLayout;
 import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 
 /**
  * Turns a decoded image into one row of the model's input tensor: channel conversion, bilinear
@@ -45,35 +44,34 @@ public final class ImagePreprocessor {
     static float[][] channelPlanes(BufferedImage image, int channels) {
         int width = image.getWidth();
         int height = image.getHeight();
-        float[][] planes = new float[channels][width * height];
-        boolean gray =
-                image.getType() == BufferedImage.TYPE_BYTE_GRAY
-                        || image.getType() == BufferedImage.TYPE_USHORT_GRAY;
-        Raster raster = image.getRaster();
-        float grayMax = image.getType() == BufferedImage.TYPE_USHORT_GRAY ? 65535f : 255f;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int i = y * width + x;
-                if (gray) {
-                    float v = raster.getSample(x, y, 0) * 255f / grayMax;
-                    for (int c = 0; c < channels; c++) {
-                        planes[c][i] = v;
-                    }
-                    continue;
+        int pixels = width * height;
+        float[][] planes = new float[channels][pixels];
+        int type = image.getType();
+        if (type == BufferedImage.TYPE_BYTE_GRAY || type == BufferedImage.TYPE_USHORT_GRAY) {
+            int[] samples = image.getRaster().getSamples(0, 0, width, height, 0, (int[]) null);
+            float toByteRange = type == BufferedImage.TYPE_USHORT_GRAY ? 255f / 65535f : 1f;
+            for (int i = 0; i < pixels; i++) {
+                float v = samples[i] * toByteRange;
+                for (int c = 0; c < channels; c++) {
+                    planes[c][i] = v;
                 }
-                int argb = image.getRGB(x, y);
-                float alpha = ((argb >>> 24) & 0xff) / 255f;
-                // Transparent pixels composite onto black.
-                float r = ((argb >> 16) & 0xff) * alpha;
-                float g = ((argb >> 8) & 0xff) * alpha;
-                float b = (argb & 0xff) * alpha;
-                if (channels == 1) {
-                    planes[0][i] = 0.299f * r + 0.587f * g + 0.114f * b;
-                } else {
-                    planes[0][i] = r;
-                    planes[1][i] = g;
-                    planes[2][i] = b;
-                }
+            }
+            return planes;
+        }
+        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
+        for (int i = 0; i < pixels; i++) {
+            int p = argb[i];
+            float alpha = ((p >>> 24) & 0xff) / 255f;
+            // Transparent pixels composite onto black.
+            float r = ((p >> 16) & 0xff) * alpha;
+            float g = ((p >> 8) & 0xff) * alpha;
+            float b = (p & 0xff) * alpha;
+            if (channels == 1) {
+                planes[0][i] = 0.299f * r + 0.587f * g + 0.114f * b;
+            } else {
+                planes[0][i] = r;
+                planes[1][i] = g;
+                planes[2][i] = b;
             }
         }
         return planes;
