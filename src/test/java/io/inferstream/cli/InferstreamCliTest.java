@@ -1,0 +1,68 @@
+package io.inferstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The launcher's argument handling: help everywhere, and start-up errors as one clear line. */
+class InferstreamCliTest {
+
+    private static String[] run(String... args) {
+        CommandLine cli = Inferstream.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void shouldOfferHelpOnEverySubcommand() {
+        for (String[] command : new String[][] {
+            {"demo"}, {"broker"}, {"run"}, {"produce"}, {"produce", "images"}, {"tail"}, {"models"},
+            {"models", "train-demo"}, {"bench"}
+        }) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            String[] result = run(args);
+            assertThat(result[0]).as(String.join(" ", command)).isEqualTo("0");
+            assertThat(result[1]).as(String.join(" ", command)).contains("Usage: inferstream " + String.join(" ", command));
+        }
+    }
+
+    @Test
+    void shouldStopAtStartUpNamingAMissingModelFile() {
+        String[] result = run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--model", "models/missing.onnx");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("error: model.path = 'models/missing.onnx': expected an existing file");
+    }
+
+    @Test
+    void shouldStopAtStartUpNamingABadValue() {
+        String[] result = run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--delivery", "maybe");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("delivery = 'maybe': expected one of exactly-once, at-least-once");
+    }
+
+    @Test
+    void shouldStopAtStartUpNamingAnUnknownKey() {
+        String[] result = run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--set", "batch.size=3");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("unknown configuration key 'batch.size'");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownJob() {
+        String[] result = run("run", "video-thing", "--bootstrap", "127.0.0.1:1");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("job 'video-thing': expected image-classifier");
+    }
+}
