@@ -65,14 +65,24 @@ public final class ImageBenchmark {
         out.println();
         out.println("| scenario | images/s | note |");
         out.println("|---|---:|---|");
-        out.printf("| (a) job as built, batch %d, exactly-once | %.0f | %.0f%% of (b) |%n", batchSize, asBuilt, 100 * asBuilt / passThrough);
-        out.printf("| (b) same job, inference replaced by pass-through | %.0f | Kafka + decode + Flink ceiling |%n", passThrough);
-        out.printf("| (c) ONNX Runtime alone, batch %d, same decoded images | %.0f | %.1f us/image |%n", batchSize, onnxAlone[0], onnxAlone[1]);
+        out.printf(
+                "| (a) job as built, batch %d, exactly-once | %.0f | %.0f%% of (b) |%n",
+                batchSize, asBuilt, 100 * asBuilt / passThrough);
+        out.printf(
+                "| (b) same job, inference replaced by pass-through | %.0f | Kafka + decode + Flink ceiling |%n",
+                passThrough);
+        out.printf(
+                "| (c) ONNX Runtime alone, batch %d, same decoded images | %.0f | %.1f us/image |%n",
+                batchSize, onnxAlone[0], onnxAlone[1]);
         out.printf("| (c') ONNX Runtime alone, batch 1 | %.0f | %.1f us/image |%n", onnxBatchOne[0], onnxBatchOne[1]);
-        out.printf("| (d) job with batch size 1, exactly-once | %.0f | %.0f%% of (a) |%n", batchOne, 100 * batchOne / asBuilt);
+        out.printf(
+                "| (d) job with batch size 1, exactly-once | %.0f | %.0f%% of (a) |%n",
+                batchOne, 100 * batchOne / asBuilt);
 
         out.println();
-        out.printf("Latency at a steady %d images/s for %d s (event time to visible to a read_committed consumer):%n", latencyRate, latencySeconds);
+        out.printf(
+                "Latency at a steady %d images/s for %d s (event time to visible to a read_committed consumer):%n",
+                latencyRate, latencySeconds);
         out.println("| delivery | p50 ms | p99 ms |");
         out.println("|---|---:|---:|");
         for (String delivery : List.of("exactly-once", "at-least-once")) {
@@ -87,7 +97,8 @@ public final class ImageBenchmark {
         ImageJobConfig cfg = config(input, output, batch, inference, "exactly-once");
         List<OutputWatcher.Seen> seen = runJob(cfg, output, images, Duration.ofMinutes(5));
         double throughput = OutputWatcher.throughput(seen);
-        out.printf("  %-44s %8.0f images/s (%d predictions)%n",
+        out.printf(
+                "  %-44s %8.0f images/s (%d predictions)%n",
                 (inference ? "job, batch " + batch : "pass-through, batch " + batch) + ":", throughput, seen.size());
         return throughput;
     }
@@ -97,14 +108,16 @@ public final class ImageBenchmark {
         String output = "bench-latency-out-" + run;
         Topics.ensure(bootstrap, Map.of(input, 2, output, 2, output + ".dlq", 2));
         ImageJobConfig cfg = config(input, output, batchSize, true, delivery);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
         ImageJobPipeline.wire(env, cfg);
         JobClient job = env.executeAsync(cfg.common.jobName);
         try {
             Thread.sleep(5_000); // let the job start; images are stamped when sent
             Thread feeder = new Thread(() -> produce(input, rate * seconds, rate));
             feeder.start();
-            List<OutputWatcher.Seen> seen = OutputWatcher.await(bootstrap, output, rate * seconds, Duration.ofSeconds(seconds + 60L));
+            List<OutputWatcher.Seen> seen =
+                    OutputWatcher.await(bootstrap, output, rate * seconds, Duration.ofSeconds(seconds + 60L));
             feeder.join();
             return new long[] {OutputWatcher.latencyPercentile(seen, 50), OutputWatcher.latencyPercentile(seen, 99)};
         } finally {
@@ -112,8 +125,10 @@ public final class ImageBenchmark {
         }
     }
 
-    private List<OutputWatcher.Seen> runJob(ImageJobConfig cfg, String output, int count, Duration timeout) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
+    private List<OutputWatcher.Seen> runJob(ImageJobConfig cfg, String output, int count, Duration timeout)
+            throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
         ImageJobPipeline.wire(env, cfg);
         JobClient job = env.executeAsync(cfg.common.jobName);
         try {
@@ -125,7 +140,8 @@ public final class ImageBenchmark {
 
     /** ONNX Runtime alone on decoded images: {images per second, microseconds per image}. */
     private double[] onnxAlone(int batch) {
-        ImageModelSpec spec = OnnxImageClassifier.inspect(java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none());
+        ImageModelSpec spec = OnnxImageClassifier.inspect(
+                java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none());
         ImagePreprocessor preprocessor = new ImagePreprocessor(spec);
         ImageDecoder decoder = new ImageDecoder(16_000_000);
         List<float[]> decoded = new ArrayList<>();
@@ -136,8 +152,8 @@ public final class ImageBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("sample image does not decode", e);
         }
-        try (OnnxImageClassifier classifier =
-                OnnxImageClassifier.load(java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none(), batch, 1)) {
+        try (OnnxImageClassifier classifier = OnnxImageClassifier.load(
+                java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none(), batch, 1)) {
             int total = Math.max(images, 20_000);
             classifyAll(classifier, decoded, total / 4, batch); // warm-up
             long start = System.nanoTime();
@@ -179,7 +195,8 @@ public final class ImageBenchmark {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 int index = i % samples.size();
-                producer.send(new ProducerRecord<>(topic, SampleImages.key(index).getBytes(StandardCharsets.UTF_8), pngs()[index]));
+                producer.send(new ProducerRecord<>(
+                        topic, SampleImages.key(index).getBytes(StandardCharsets.UTF_8), pngs()[index]));
                 if (rate > 0) {
                     long due = start + (long) (i + 1) * 1_000_000_000L / rate;
                     long sleep = due - System.nanoTime();
@@ -199,7 +216,9 @@ public final class ImageBenchmark {
         props.put("bootstrap.servers", bootstrap);
         props.put("linger.ms", "5");
         props.put("acks", "all");
-        return new KafkaProducer<>(props, new org.apache.kafka.common.serialization.ByteArraySerializer(),
+        return new KafkaProducer<>(
+                props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
 

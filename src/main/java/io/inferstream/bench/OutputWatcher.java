@@ -50,7 +50,10 @@ final class OutputWatcher {
                     SpecificRecord value = RecordDecoder.decodeAvro(record.value());
                     if (value instanceof ImagePrediction) {
                         ImagePrediction p = (ImagePrediction) value;
-                        seen.add(new Seen(p.getEventTime().toEpochMilli(), p.getPredictedAt().toEpochMilli(), now));
+                        seen.add(new Seen(
+                                p.getEventTime().toEpochMilli(),
+                                p.getPredictedAt().toEpochMilli(),
+                                now));
                     }
                 }
             }
@@ -67,7 +70,10 @@ final class OutputWatcher {
 
     /** The given percentile of event time to visibility, in milliseconds. */
     static long latencyPercentile(List<Seen> seen, double percentile) {
-        long[] latencies = seen.stream().mapToLong(s -> s.receivedAt - s.eventTime).sorted().toArray();
+        long[] latencies = seen.stream()
+                .mapToLong(s -> s.receivedAt - s.eventTime)
+                .sorted()
+                .toArray();
         if (latencies.length == 0) {
             return -1;
         }

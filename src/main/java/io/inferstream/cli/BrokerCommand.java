@@ -15,10 +15,16 @@ import picocli.CommandLine.Option;
         description = "Start a local single-node Kafka broker (KRaft), print its address, run until Ctrl-C.")
 public final class BrokerCommand implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "9092", description = "Client port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+            names = "--port",
+            defaultValue = "9092",
+            description = "Client port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--data-dir", description = "Where the broker keeps its logs; kept after exit. Default: a fresh folder under target/, deleted on exit.")
+    @Option(
+            names = "--data-dir",
+            description =
+                    "Where the broker keeps its logs; kept after exit. Default: a fresh folder under target/, deleted on exit.")
     Path dataDir;
 
     @Override
@@ -26,8 +32,8 @@ public final class BrokerCommand implements Callable<Integer> {
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory(RunDirs.base(), "broker-") : dataDir;
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir, port, temporary)) {
-            System.out.println("Kafka broker ready: " + broker.bootstrapServers()
-                    + " (pid " + broker.pid() + ", data " + dir + "). Ctrl-C stops it.");
+            System.out.println("Kafka broker ready: " + broker.bootstrapServers() + " (pid " + broker.pid() + ", data "
+                    + dir + "). Ctrl-C stops it.");
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();

@@ -25,19 +25,29 @@ import picocli.CommandLine.Option;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Start a local Kafka broker and the image job, feed sample images, print predictions. Ctrl-C stops everything.")
+        description =
+                "Start a local Kafka broker and the image job, feed sample images, print predictions. Ctrl-C stops everything.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "20", description = "Images sent per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "0", description = "Stop after this many seconds (default: run until Ctrl-C).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "0",
+            description = "Stop after this many seconds (default: run until Ctrl-C).")
     int seconds;
 
-    @Option(names = "--web-ui-port", defaultValue = "8081", description = "Port of the Flink web UI (default: ${DEFAULT-VALUE}; a free one if taken).")
+    @Option(
+            names = "--web-ui-port",
+            defaultValue = "8081",
+            description = "Port of the Flink web UI (default: ${DEFAULT-VALUE}; a free one if taken).")
     int webUiPort;
 
-    @Option(names = "--config", defaultValue = "jobs/image-classifier.yaml", description = "Job configuration (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--config",
+            defaultValue = "jobs/image-classifier.yaml",
+            description = "Job configuration (default: ${DEFAULT-VALUE}).")
     Path config;
 
     @Override
@@ -45,10 +55,12 @@ public final class DemoCommand implements Callable<Integer> {
         Path runDir = Files.createTempDirectory(RunDirs.base(), "demo-");
         DemoSession session = new DemoSession(runDir);
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            session.close();
-        }, "demo-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    session.close();
+                },
+                "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             session.start();
@@ -102,8 +114,15 @@ public final class DemoCommand implements Callable<Integer> {
                     "Kafka %s (pid %d) | Flink web UI http://127.0.0.1:%d | model %s%n"
                             + "Sending %d sample images/s to '%s'; predictions from '%s', dead letters from '%s'.%n"
                             + "Predictions appear at each checkpoint (exactly-once, every %d ms). Ctrl-C stops everything.%n",
-                    bootstrap, broker.pid(), port, spec, rate, cfg.common.inputTopic,
-                    cfg.common.outputTopic, cfg.common.deadLetterTopic, cfg.common.checkpointIntervalMs);
+                    bootstrap,
+                    broker.pid(),
+                    port,
+                    spec,
+                    rate,
+                    cfg.common.inputTopic,
+                    cfg.common.outputTopic,
+                    cfg.common.deadLetterTopic,
+                    cfg.common.checkpointIntervalMs);
             printer = new DemoPrinter(bootstrap, cfg.common.outputTopic, cfg.common.deadLetterTopic);
             printer.start();
             feeder = new DemoFeeder(bootstrap, cfg.common.inputTopic, rate);

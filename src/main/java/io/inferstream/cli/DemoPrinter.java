@@ -84,8 +84,8 @@ final class DemoPrinter {
             DeadLetter d = (DeadLetter) record;
             deadLetters++;
             return String.format(
-                    "dead letter  %s-%d@%d  %s: %s", d.getTopic(), d.getPartition(), d.getOffset(),
-                    d.getReason(), d.getError());
+                    "dead letter  %s-%d@%d  %s: %s",
+                    d.getTopic(), d.getPartition(), d.getOffset(), d.getReason(), d.getError());
         }
         if (!(record instanceof ImagePrediction)) {
             return "unexpected record: " + record;
@@ -104,8 +104,14 @@ final class DemoPrinter {
         }
         return String.format(
                 "%-18s %-12s %.2f  true: %-12s %s  accuracy %5.1f%% (%d)  %6.1f images/s",
-                p.getSource(), p.getLabel(), p.getScore(), truth, mark,
-                labelled == 0 ? 0.0 : 100.0 * correct / labelled, labelled, rate());
+                p.getSource(),
+                p.getLabel(),
+                p.getScore(),
+                truth,
+                mark,
+                labelled == 0 ? 0.0 : 100.0 * correct / labelled,
+                labelled,
+                rate());
     }
 
     private SampleImages samples;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         })
 public final class Inferstream implements Runnable {
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -35,15 +36,13 @@ public final class Inferstream implements Runnable {
     /** The command line with errors from configuration and model checks printed without a stack. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Inferstream());
-        cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    if (e instanceof IllegalArgumentException
-                            || e instanceof io.inferstream.inference.ModelContractException) {
-                        commandLine.getErr().println("error: " + e.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof io.inferstream.inference.ModelContractException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
         return cli;
     }
 }

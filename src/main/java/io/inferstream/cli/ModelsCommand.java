@@ -24,9 +24,12 @@ public final class ModelsCommand implements Runnable {
     @Command(
             name = "train-demo",
             mixinStandardHelpOptions = true,
-            description = "Fit the demo CNN on Fashion-MNIST (Debian package dataset-fashion-mnist); write models/fashion-cnn.onnx, its card and the bundled sample.")
+            description =
+                    "Fit the demo CNN on Fashion-MNIST (Debian package dataset-fashion-mnist); write models/fashion-cnn.onnx, its card and the bundled sample.")
     static final class TrainDemo implements Callable<Integer> {
-        @Option(names = "--dataset-dir", description = "Gzipped IDX files of Fashion-MNIST (default: the Debian package's folder).")
+        @Option(
+                names = "--dataset-dir",
+                description = "Gzipped IDX files of Fashion-MNIST (default: the Debian package's folder).")
         Path datasetDir = FashionMnist.DEBIAN_DATASET_DIR;
 
         @Option(names = "--model", description = "Output model (default: models/fashion-cnn.onnx).")
@@ -35,7 +38,9 @@ public final class ModelsCommand implements Runnable {
         @Option(names = "--card", description = "Output model card (default: models/fashion-cnn.md).")
         Path card = DemoCnnTrainer.DEFAULT_CARD;
 
-        @Option(names = "--sample-dir", description = "Output folder of the bundled sample (default: data/fashion-mnist-sample).")
+        @Option(
+                names = "--sample-dir",
+                description = "Output folder of the bundled sample (default: data/fashion-mnist-sample).")
         Path sampleDir = FashionMnist.SAMPLE_DIR;
 
         @Option(names = "--filters", description = "Convolution filters (default: 16).")

@@ -68,12 +68,11 @@ public final class ProduceCommand implements Runnable {
         }
 
         private static byte[] imageEvent(String source, byte[] image) throws IOException {
-            ImageEvent event =
-                    ImageEvent.newBuilder()
-                            .setSource(source)
-                            .setEventTime(java.time.Instant.now())
-                            .setImage(ByteBuffer.wrap(image))
-                            .build();
+            ImageEvent event = ImageEvent.newBuilder()
+                    .setSource(source)
+                    .setEventTime(java.time.Instant.now())
+                    .setImage(ByteBuffer.wrap(image))
+                    .build();
             ByteBuffer encoded = ImageEvent.getEncoder().encode(event);
             byte[] bytes = new byte[encoded.remaining()];
             encoded.get(bytes);

@@ -58,7 +58,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--create-topics", description = "Create missing topics (topics.create).")
     boolean createTopics;
 
-    @Option(names = "--web-ui-port", defaultValue = "8081", description = "Port of the Flink web UI (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+            names = "--web-ui-port",
+            defaultValue = "8081",
+            description = "Port of the Flink web UI (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int webUiPort;
 
     @Option(names = "--set", description = "Any configuration key, KEY=VALUE; repeatable.")
@@ -67,8 +70,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!job.equals(ImageJobConfig.JOB)) {
-            throw new IllegalArgumentException(
-                    "job '" + job + "': expected " + ImageJobConfig.JOB);
+            throw new IllegalArgumentException("job '" + job + "': expected " + ImageJobConfig.JOB);
         }
         ImageJobConfig cfg = ImageJobConfig.from(values());
         if (cfg.common.createTopics) {
@@ -83,10 +85,9 @@ public final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = JobEnvironments.localWithWebUi(cfg.common, port);
         ImageModelSpec spec = ImageJobPipeline.wire(env, cfg);
         System.out.println("model: " + spec);
-        System.out.println(
-                "job " + cfg.common.jobName + ": " + cfg.common.inputTopic + " -> "
-                        + cfg.common.outputTopic + " (dead letters: " + cfg.common.deadLetterTopic
-                        + "), " + cfg.common.delivery + ", Flink web UI at http://127.0.0.1:" + port);
+        System.out.println("job " + cfg.common.jobName + ": " + cfg.common.inputTopic + " -> "
+                + cfg.common.outputTopic + " (dead letters: " + cfg.common.deadLetterTopic
+                + "), " + cfg.common.delivery + ", Flink web UI at http://127.0.0.1:" + port);
         env.execute(cfg.common.jobName);
         return 0;
     }

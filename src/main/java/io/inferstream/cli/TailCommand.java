@@ -33,7 +33,10 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--max", defaultValue = "0", description = "Stop after this many records (0: never).")
     long max;
 
-    @Option(names = "--idle-timeout-s", defaultValue = "0", description = "Stop after this many seconds without a record (0: never).")
+    @Option(
+            names = "--idle-timeout-s",
+            defaultValue = "0",
+            description = "Stop after this many seconds without a record (0: never).")
     long idleTimeoutSeconds;
 
     @Override
@@ -46,10 +49,9 @@ public final class TailCommand implements Callable<Integer> {
         long lastRecord = System.currentTimeMillis();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .collect(Collectors.toList());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .collect(Collectors.toList());
             consumer.assign(partitions);
             if (fromEnd) {
                 consumer.seekToEnd(partitions);
@@ -64,8 +66,7 @@ public final class TailCommand implements Callable<Integer> {
                         break;
                     }
                 }
-                if (idleTimeoutSeconds > 0
-                        && System.currentTimeMillis() - lastRecord > idleTimeoutSeconds * 1000) {
+                if (idleTimeoutSeconds > 0 && System.currentTimeMillis() - lastRecord > idleTimeoutSeconds * 1000) {
                     break;
                 }
             }
@@ -75,7 +76,6 @@ public final class TailCommand implements Callable<Integer> {
 
     static String line(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? "-" : new String(record.key(), StandardCharsets.UTF_8);
-        return record.partition() + ":" + record.offset() + " " + key + " "
-                + RecordDecoder.describe(record.value());
+        return record.partition() + ":" + record.offset() + " " + key + " " + RecordDecoder.describe(record.value());
     }
 }

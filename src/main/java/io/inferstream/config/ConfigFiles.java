@@ -39,9 +39,8 @@ public final class ConfigFiles {
             Map<String, Object> flat = new LinkedHashMap<>();
             if (root != null) {
                 if (!(root instanceof Map)) {
-                    throw new ConfigException(
-                            "configuration file '" + file + "' holds a " + root.getClass().getSimpleName()
-                                    + "; expected a map of settings");
+                    throw new ConfigException("configuration file '" + file + "' holds a "
+                            + root.getClass().getSimpleName() + "; expected a map of settings");
                 }
                 flatten("", (Map<?, ?>) root, flat);
             }

@@ -60,11 +60,9 @@ public final class ImageJobConfig implements Serializable {
         Map<String, String> values = new HashMap<>();
         String sidecarKey = "model.metadata-file";
         Path defaultSidecar = Path.of(model + ".properties");
-        String sidecar =
-                s.string(sidecarKey, defaultSidecar.toFile().isFile() ? defaultSidecar.toString() : null);
+        String sidecar = s.string(sidecarKey, defaultSidecar.toFile().isFile() ? defaultSidecar.toString() : null);
         if (sidecar != null) {
-            ConfigFiles.load(Path.of(sidecar))
-                    .forEach((k, v) -> values.put(k, sidecarValue(v)));
+            ConfigFiles.load(Path.of(sidecar)).forEach((k, v) -> values.put(k, sidecarValue(v)));
         }
         putIfSet(values, ModelMetadataKeys.NAME, s.string("model.name", null));
         putIfSet(values, ModelMetadataKeys.VERSION, s.string("model.version", null));
@@ -72,16 +70,12 @@ public final class ImageJobConfig implements Serializable {
         putIfSet(values, ModelMetadataKeys.INPUT_SCALE, s.string("model.input-scale", null));
         putIfSet(values, ModelMetadataKeys.INPUT_MEAN, join(s.list("model.mean")));
         putIfSet(values, ModelMetadataKeys.INPUT_STD, join(s.list("model.std")));
-        putIfSet(
-                values,
-                ModelMetadataKeys.OUTPUT_KIND,
-                s.choice("model.output-kind", null, "probabilities", "logits"));
+        putIfSet(values, ModelMetadataKeys.OUTPUT_KIND, s.choice("model.output-kind", null, "probabilities", "logits"));
         List<String> labels = s.list("model.labels");
         if (labels != null) {
             values.put(ModelMetadataKeys.LABELS, toJsonArray(labels));
         }
-        return new ImageModelOverrides(
-                values, s.string("model.input-name", null), s.string("model.output-name", null));
+        return new ImageModelOverrides(values, s.string("model.input-name", null), s.string("model.output-name", null));
     }
 
     private static String sidecarValue(Object value) {

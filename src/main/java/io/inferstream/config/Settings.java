@@ -120,8 +120,7 @@ public final class Settings {
         }
         Path path = Path.of(raw);
         if (!path.toFile().isFile()) {
-            throw ConfigException.of(
-                    key, raw, "an existing file (" + what + "); looked at " + path.toAbsolutePath());
+            throw ConfigException.of(key, raw, "an existing file (" + what + "); looked at " + path.toAbsolutePath());
         }
         return path;
     }
@@ -132,7 +131,9 @@ public final class Settings {
         for (Map.Entry<String, Object> entry : values.entrySet()) {
             if (entry.getKey().startsWith(prefix) && entry.getValue() != null) {
                 read.add(entry.getKey());
-                section.put(entry.getKey().substring(prefix.length()), entry.getValue().toString());
+                section.put(
+                        entry.getKey().substring(prefix.length()),
+                        entry.getValue().toString());
             }
         }
         return section;
@@ -144,10 +145,9 @@ public final class Settings {
             if (!read.contains(key)) {
                 List<String> known = new ArrayList<>(read);
                 known.sort(null);
-                throw new ConfigException(
-                        "unknown configuration key '" + key + "' for " + jobName
-                                + "; expected one of " + known
-                                + " or a key under kafka.properties. or flink.");
+                throw new ConfigException("unknown configuration key '" + key + "' for " + jobName
+                        + "; expected one of " + known
+                        + " or a key under kafka.properties. or flink.");
             }
         }
     }

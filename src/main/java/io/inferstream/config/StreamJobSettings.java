@@ -29,8 +29,7 @@ public final class StreamJobSettings implements Serializable {
 
     private StreamJobSettings(Settings s, String jobName, String defaultInput, String defaultOutput) {
         this.jobName = s.string("job.name", jobName);
-        this.bootstrapServers =
-                s.required("kafka.bootstrap", "HOST:PORT of a Kafka broker (--bootstrap)");
+        this.bootstrapServers = s.required("kafka.bootstrap", "HOST:PORT of a Kafka broker (--bootstrap)");
         this.groupId = s.string("kafka.group-id", "inferstream-" + jobName);
         this.kafkaProperties = Map.copyOf(s.section("kafka.properties."));
         this.inputTopic = s.string("topics.input", defaultInput);
@@ -38,8 +37,8 @@ public final class StreamJobSettings implements Serializable {
         this.deadLetterTopic = s.string("topics.dlq", defaultInput + ".dlq");
         this.createTopics = s.bool("topics.create", false);
         this.topicPartitions = s.intValue("topics.partitions", 2, 1, 10_000);
-        this.outputFormat =
-                OutputFormat.valueOf(s.choice("output.format", "avro", "avro", "json").toUpperCase());
+        this.outputFormat = OutputFormat.valueOf(
+                s.choice("output.format", "avro", "avro", "json").toUpperCase());
         String delivery = s.choice("delivery", "exactly-once", "exactly-once", "at-least-once");
         this.delivery = Delivery.valueOf(delivery.toUpperCase().replace('-', '_'));
         this.parallelism = s.intValue("parallelism", 1, 1, 4096);
@@ -47,14 +46,12 @@ public final class StreamJobSettings implements Serializable {
         this.checkpointIntervalMs = s.longValue("checkpoint.interval-ms", 1000, 10, 86_400_000);
         this.flinkSettings = Map.copyOf(s.section("flink."));
         if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic)) {
-            throw ConfigException.of(
-                    "topics.input", inputTopic, "a topic other than topics.output and topics.dlq");
+            throw ConfigException.of("topics.input", inputTopic, "a topic other than topics.output and topics.dlq");
         }
     }
 
     /** Reads the shared settings; the caller reads its own keys and then rejects unknown ones. */
-    public static StreamJobSettings read(
-            Settings settings, String jobName, String defaultInput, String defaultOutput) {
+    public static StreamJobSettings read(Settings settings, String jobName, String defaultInput, String defaultOutput) {
         return new StreamJobSettings(settings, jobName, defaultInput, defaultOutput);
     }
 }

@@ -1,11 +1,11 @@
 package io.inferstream.flink;
 
-import io.inferstream.records.KafkaInput;
-import io.inferstream.records.ImageTask;
-import io.inferstream.records.ClassifiedImage;
-import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.inference.ImageModelSpec;
+import io.inferstream.records.ClassifiedImage;
+import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ImageTask;
+import io.inferstream.records.KafkaInput;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -34,20 +34,17 @@ public final class ImageClassifierJob {
      * contract, checked on the client before the job is submitted.
      */
     public static Outputs build(DataStream<KafkaInput> in, ImageJobConfig config, ImageModelSpec spec) {
-        SingleOutputStreamOperator<ImageTask> decoded =
-                in.process(new ImageDecodeFunction(config, spec))
-                        .name("decode and preprocess")
-                        .uid("image-decode");
+        SingleOutputStreamOperator<ImageTask> decoded = in.process(new ImageDecodeFunction(config, spec))
+                .name("decode and preprocess")
+                .uid("image-decode");
         BatchFunction<ImageTask, ClassifiedImage> inference =
                 config.inferenceEnabled ? new ImageClassifyBatch(config) : new PassThroughBatch();
-        DataStream<ClassifiedImage> predictions =
-                decoded.transform(
-                                "classify " + spec.modelName + " (batch " + config.maxBatchSize + ", "
-                                        + config.maxBatchWaitMs + " ms)",
-                                TypeInformation.of(ClassifiedImage.class),
-                                new MicroBatchOperator<>(
-                                        inference, config.maxBatchSize, config.maxBatchWaitMs))
-                        .uid("image-classify");
+        DataStream<ClassifiedImage> predictions = decoded.transform(
+                        "classify " + spec.modelName + " (batch " + config.maxBatchSize + ", " + config.maxBatchWaitMs
+                                + " ms)",
+                        TypeInformation.of(ClassifiedImage.class),
+                        new MicroBatchOperator<>(inference, config.maxBatchSize, config.maxBatchWaitMs))
+                .uid("image-classify");
         return new Outputs(predictions, decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS));
     }
 }

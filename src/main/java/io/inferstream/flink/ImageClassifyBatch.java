@@ -1,12 +1,12 @@
 package io.inferstream.flink;
 
-import io.inferstream.records.ImageTask;
-import io.inferstream.records.ClassifiedImage;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.inference.Scores;
+import io.inferstream.records.ClassifiedImage;
+import io.inferstream.records.ImageTask;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,10 +54,8 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
                 labels[j] = spec.labels.get(best[j]);
                 scores[j] = probabilities[i][best[j]];
             }
-            results.add(
-                    new ClassifiedImage(
-                            task.id, task.source, task.eventTime, spec.modelName, spec.modelVersion,
-                            labels, scores, now));
+            results.add(new ClassifiedImage(
+                    task.id, task.source, task.eventTime, spec.modelName, spec.modelVersion, labels, scores, now));
         }
         return results;
     }

@@ -1,8 +1,5 @@
 package io.inferstream.flink;
 
-import io.inferstream.records.KafkaInput;
-import io.inferstream.records.ImageTask;
-import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.avro.ImageEvent;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.image.ImageDecoder;
@@ -12,6 +9,9 @@ import io.inferstream.input.EventTimes;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.input.SingleObjectAvro;
+import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ImageTask;
+import io.inferstream.records.KafkaInput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,8 +27,7 @@ import org.apache.flink.util.OutputTag;
 public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> {
     private static final long serialVersionUID = 1L;
 
-    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
-            new OutputTag<>("image-dead-letters") {};
+    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("image-dead-letters") {};
 
     private final String jobName;
     private final ImageModelSpec spec;
@@ -71,14 +70,12 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
         }
         String id = input.eventIdHeader;
         String source = input.key == null ? null : new String(input.key, StandardCharsets.UTF_8);
-        Long eventTime =
-                input.eventTimeHeader == null
-                        ? null
-                        : EventTimes.parse(input.eventTimeHeader, KafkaInput.EVENT_TIME_HEADER + " header");
+        Long eventTime = input.eventTimeHeader == null
+                ? null
+                : EventTimes.parse(input.eventTimeHeader, KafkaInput.EVENT_TIME_HEADER + " header");
         byte[] imageBytes = value;
         if (SingleObjectAvro.hasMarker(value)) {
-            ImageEvent event =
-                    SingleObjectAvro.decode(value, ImageEvent.getClassSchema(), ImageEvent.getDecoder());
+            ImageEvent event = SingleObjectAvro.decode(value, ImageEvent.getClassSchema(), ImageEvent.getDecoder());
             id = event.getId() != null ? event.getId() : id;
             source = event.getSource() != null ? event.getSource() : source;
             eventTime = event.getEventTime() != null ? event.getEventTime().toEpochMilli() : eventTime;
@@ -86,10 +83,7 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
         }
         float[] pixels = preprocessor.toTensor(decoder.decode(imageBytes));
         return new ImageTask(
-                id != null ? id : input.coordinates(),
-                source,
-                eventTime != null ? eventTime : input.timestamp,
-                pixels);
+                id != null ? id : input.coordinates(), source, eventTime != null ? eventTime : input.timestamp, pixels);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

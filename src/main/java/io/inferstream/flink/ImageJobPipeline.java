@@ -1,5 +1,6 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.ConfigException;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.inference.ImageModelSpec;
@@ -7,6 +8,7 @@ import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.KafkaInput;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,28 +26,26 @@ public final class ImageJobPipeline {
     public static ImageModelSpec wire(StreamExecutionEnvironment env, ImageJobConfig config) {
         ImageModelSpec spec = OnnxImageClassifier.inspect(config.modelFile(), config.modelOverrides);
         if (config.topK > spec.numClasses()) {
-            throw io.inferstream.config.ConfigException.of(
+            throw ConfigException.of(
                     "output.top-k", config.topK, "at most the model's " + spec.numClasses() + " classes");
         }
         StreamJobSettings s = config.common;
-        DataStream<io.inferstream.records.KafkaInput> in =
-                env.fromSource(KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
-                        .uid("image-source");
+        DataStream<KafkaInput> in = env.fromSource(
+                        KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
+                .uid("image-source");
         ImageClassifierJob.Outputs outputs = ImageClassifierJob.build(in, config, spec);
         final var format = s.outputFormat;
         outputs.predictions
-                .sinkTo(
-                        KafkaIO.<ClassifiedImage>sink(
-                                s,
-                                s.outputTopic,
-                                p -> p.source == null ? null : p.source.getBytes(StandardCharsets.UTF_8),
-                                p -> RecordEncoder.encode(p, format)))
+                .sinkTo(KafkaIO.<ClassifiedImage>sink(
+                        s,
+                        s.outputTopic,
+                        p -> p.source == null ? null : p.source.getBytes(StandardCharsets.UTF_8),
+                        p -> RecordEncoder.encode(p, format)))
                 .name("kafka: " + s.outputTopic)
                 .uid("image-predictions-sink");
         outputs.deadLetters
-                .sinkTo(
-                        KafkaIO.<DeadLetterRecord>sink(
-                                s, s.deadLetterTopic, d -> d.key, d -> RecordEncoder.encode(d, format)))
+                .sinkTo(KafkaIO.<DeadLetterRecord>sink(
+                        s, s.deadLetterTopic, d -> d.key, d -> RecordEncoder.encode(d, format)))
                 .name("kafka: " + s.deadLetterTopic)
                 .uid("image-dlq-sink");
         return spec;

@@ -26,7 +26,9 @@ public final class JobEnvironments {
         // then pass images by reference instead of copying every pixel array.
         values.put("pipeline.object-reuse", "true");
         if (s.checkpointDir != null) {
-            values.put("execution.checkpointing.dir", Path.of(s.checkpointDir).toAbsolutePath().toUri().toString());
+            values.put(
+                    "execution.checkpointing.dir",
+                    Path.of(s.checkpointDir).toAbsolutePath().toUri().toString());
             values.put("execution.checkpointing.storage", "filesystem");
         }
         values.putAll(s.flinkSettings);

@@ -46,9 +46,8 @@ public final class KafkaIO {
             String topic,
             SerializableFunction<T, byte[]> key,
             SerializableFunction<T, byte[]> value) {
-        KafkaRecordSerializationSchema<T> serializer =
-                (element, context, timestamp) ->
-                        new ProducerRecord<>(topic, null, timestamp, key.apply(element), value.apply(element));
+        KafkaRecordSerializationSchema<T> serializer = (element, context, timestamp) ->
+                new ProducerRecord<>(topic, null, timestamp, key.apply(element), value.apply(element));
         Properties producer = clientProperties(s);
         producer.setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT_MS));
         return KafkaSink.<T>builder()

@@ -17,10 +17,8 @@ public class KafkaInputDeserializer implements KafkaRecordDeserializationSchema<
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KafkaInput> out) {
-        KafkaInput input =
-                new KafkaInput(
-                        record.topic(), record.partition(), record.offset(), record.timestamp(),
-                        record.key(), record.value());
+        KafkaInput input = new KafkaInput(
+                record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value());
         input.eventIdHeader = header(record, KafkaInput.EVENT_ID_HEADER);
         input.eventTimeHeader = header(record, KafkaInput.EVENT_TIME_HEADER);
         out.collect(input);
@@ -28,9 +26,7 @@ public class KafkaInputDeserializer implements KafkaRecordDeserializationSchema<
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null
-                ? null
-                : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Override

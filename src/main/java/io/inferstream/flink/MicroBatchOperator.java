@@ -3,12 +3,12 @@ package io.inferstream.flink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 
 /**
  * Gathers records into batches bounded by a maximum size and a maximum wait, and hands each
@@ -106,9 +106,8 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         }
         List<OUT> results = function.apply(buffer);
         if (results.size() != buffer.size()) {
-            throw new IllegalStateException(
-                    "batch function returned " + results.size() + " results for " + buffer.size()
-                            + " inputs; expected one per input");
+            throw new IllegalStateException("batch function returned " + results.size() + " results for "
+                    + buffer.size() + " inputs; expected one per input");
         }
         for (OUT result : results) {
             output.collect(new StreamRecord<>(result));

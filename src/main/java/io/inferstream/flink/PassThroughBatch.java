@@ -1,7 +1,7 @@
 package io.inferstream.flink;
 
-import io.inferstream.records.ImageTask;
 import io.inferstream.records.ClassifiedImage;
+import io.inferstream.records.ImageTask;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,10 +20,15 @@ public class PassThroughBatch implements BatchFunction<ImageTask, ClassifiedImag
         long now = System.currentTimeMillis();
         List<ClassifiedImage> results = new ArrayList<>(batch.size());
         for (ImageTask task : batch) {
-            results.add(
-                    new ClassifiedImage(
-                            task.id, task.source, task.eventTime, "pass-through", "0",
-                            new String[] {"none"}, new float[] {0f}, now));
+            results.add(new ClassifiedImage(
+                    task.id,
+                    task.source,
+                    task.eventTime,
+                    "pass-through",
+                    "0",
+                    new String[] {"none"},
+                    new float[] {0f},
+                    now));
         }
         return results;
     }

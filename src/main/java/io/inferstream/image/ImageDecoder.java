@@ -38,14 +38,12 @@ public final class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new RejectedInputException(RejectReason.EMPTY_VALUE, "the value is empty");
         }
-        try (ImageInputStream stream =
-                ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
                 throw new RejectedInputException(
                         RejectReason.UNDECODABLE_IMAGE,
-                        "not an image format the job reads (PNG, JPEG, BMP, GIF); first bytes: "
-                                + leadingHex(bytes));
+                        "not an image format the job reads (PNG, JPEG, BMP, GIF); first bytes: " + leadingHex(bytes));
             }
             ImageReader reader = readers.next();
             try {
@@ -59,8 +57,7 @@ public final class ImageDecoder {
         }
     }
 
-    private BufferedImage read(ImageReader reader, ImageInputStream stream)
-            throws RejectedInputException {
+    private BufferedImage read(ImageReader reader, ImageInputStream stream) throws RejectedInputException {
         String format = formatName(reader);
         try {
             reader.setInput(stream, true, true);
@@ -84,15 +81,12 @@ public final class ImageDecoder {
             BufferedImage image = reader.read(0);
             if (!warnings.isEmpty()) {
                 throw new RejectedInputException(
-                        RejectReason.UNDECODABLE_IMAGE,
-                        format + " image is damaged: " + String.join("; ", warnings));
+                        RejectReason.UNDECODABLE_IMAGE, format + " image is damaged: " + String.join("; ", warnings));
             }
             return image;
         } catch (IOException | RuntimeException e) {
             throw new RejectedInputException(
-                    RejectReason.UNDECODABLE_IMAGE,
-                    "cannot decode " + format + " image: " + e,
-                    e);
+                    RejectReason.UNDECODABLE_IMAGE, "cannot decode " + format + " image: " + e, e);
         }
     }
 

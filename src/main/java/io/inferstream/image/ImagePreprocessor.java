@@ -23,8 +23,7 @@ public final class ImagePreprocessor {
         int h = spec.height;
         int w = spec.width;
         for (int c = 0; c < spec.channels; c++) {
-            float[] plane =
-                    resizeBilinear(planes[c], image.getWidth(), image.getHeight(), w, h);
+            float[] plane = resizeBilinear(planes[c], image.getWidth(), image.getHeight(), w, h);
             float scale = spec.inputScale;
             float mean = spec.mean[c];
             float std = spec.std[c];

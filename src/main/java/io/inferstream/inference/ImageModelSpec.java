@@ -74,7 +74,6 @@ public final class ImageModelSpec implements Serializable {
     public String toString() {
         return String.format(
                 "%s v%s: %s %s %dx%dx%d -> %s [%d classes]",
-                modelName, modelVersion, inputName, layout, channels, height, width, outputName,
-                labels.size());
+                modelName, modelVersion, inputName, layout, channels, height, width, outputName, labels.size());
     }
 }

@@ -23,16 +23,12 @@ public final class ImageModelSpecs {
             OnnxModelMetadata metadata = session.getMetadata();
             Map<String, String> props = overrides.applyTo(metadata.getCustomMetadata());
             String inputName = pickName(session.getInputInfo().keySet(), overrides.inputName(), "input");
-            String outputName =
-                    pickName(session.getOutputInfo().keySet(), overrides.outputName(), "output");
+            String outputName = pickName(session.getOutputInfo().keySet(), overrides.outputName(), "output");
             TensorInfo input = OnnxSessions.tensorInfo(session.getInputInfo(), inputName, "input");
-            TensorInfo output =
-                    OnnxSessions.tensorInfo(session.getOutputInfo(), outputName, "output");
+            TensorInfo output = OnnxSessions.tensorInfo(session.getOutputInfo(), outputName, "output");
 
             TensorLayout layout =
-                    TensorLayout.parse(
-                            props.getOrDefault(ModelMetadataKeys.LAYOUT, "NCHW"),
-                            ModelMetadataKeys.LAYOUT);
+                    TensorLayout.parse(props.getOrDefault(ModelMetadataKeys.LAYOUT, "NCHW"), ModelMetadataKeys.LAYOUT);
             long[] in = checkInput(inputName, input, layout);
             int channels = (int) (layout == TensorLayout.NCHW ? in[1] : in[3]);
             int height = (int) (layout == TensorLayout.NCHW ? in[2] : in[1]);
@@ -41,33 +37,37 @@ public final class ImageModelSpecs {
             List<String> labels = labels(props.get(ModelMetadataKeys.LABELS), classes);
 
             String name = props.getOrDefault(ModelMetadataKeys.NAME, nonEmpty(metadata.getGraphName(), "model"));
-            String version =
-                    props.getOrDefault(ModelMetadataKeys.VERSION, Long.toString(metadata.getVersion()));
-            float scale =
-                    MetadataValues.parseFloat(
-                            props.getOrDefault(ModelMetadataKeys.INPUT_SCALE, "0.00392156862745098"),
-                            ModelMetadataKeys.INPUT_SCALE);
-            float[] mean =
-                    MetadataValues.perChannel(
-                            props.getOrDefault(ModelMetadataKeys.INPUT_MEAN, "0"),
-                            channels,
-                            ModelMetadataKeys.INPUT_MEAN,
-                            false);
-            float[] std =
-                    MetadataValues.perChannel(
-                            props.getOrDefault(ModelMetadataKeys.INPUT_STD, "1"),
-                            channels,
-                            ModelMetadataKeys.INPUT_STD,
-                            true);
-            String kind = props.getOrDefault(ModelMetadataKeys.OUTPUT_KIND, "probabilities").trim();
+            String version = props.getOrDefault(ModelMetadataKeys.VERSION, Long.toString(metadata.getVersion()));
+            float scale = MetadataValues.parseFloat(
+                    props.getOrDefault(ModelMetadataKeys.INPUT_SCALE, "0.00392156862745098"),
+                    ModelMetadataKeys.INPUT_SCALE);
+            float[] mean = MetadataValues.perChannel(
+                    props.getOrDefault(ModelMetadataKeys.INPUT_MEAN, "0"),
+                    channels,
+                    ModelMetadataKeys.INPUT_MEAN,
+                    false);
+            float[] std = MetadataValues.perChannel(
+                    props.getOrDefault(ModelMetadataKeys.INPUT_STD, "1"), channels, ModelMetadataKeys.INPUT_STD, true);
+            String kind = props.getOrDefault(ModelMetadataKeys.OUTPUT_KIND, "probabilities")
+                    .trim();
             if (!kind.equals("probabilities") && !kind.equals("logits")) {
                 throw new ModelContractException(
-                        ModelMetadataKeys.OUTPUT_KIND + " = '" + kind
-                                + "': expected probabilities or logits");
+                        ModelMetadataKeys.OUTPUT_KIND + " = '" + kind + "': expected probabilities or logits");
             }
             return new ImageModelSpec(
-                    name, version, inputName, outputName, layout, channels, height, width, labels,
-                    scale, mean, std, kind.equals("logits"));
+                    name,
+                    version,
+                    inputName,
+                    outputName,
+                    layout,
+                    channels,
+                    height,
+                    width,
+                    labels,
+                    scale,
+                    mean,
+                    std,
+                    kind.equals("logits"));
         } catch (OrtException e) {
             throw new ModelContractException("cannot read the model's signature: " + e.getMessage(), e);
         }
@@ -78,29 +78,25 @@ public final class ImageModelSpecs {
             return wanted;
         }
         if (what.equals("input") && names.size() != 1) {
-            throw new ModelContractException(
-                    "model has inputs " + names + "; expected exactly one image input "
-                            + "(or name it with model.input-name)");
+            throw new ModelContractException("model has inputs " + names + "; expected exactly one image input "
+                    + "(or name it with model.input-name)");
         }
         return names.iterator().next();
     }
 
     private static long[] checkInput(String name, TensorInfo input, TensorLayout layout) {
         long[] shape = input.getShape();
-        String expected =
-                layout == TensorLayout.NCHW ? "float [N,C,H,W] (NCHW)" : "float [N,H,W,C] (NHWC)";
+        String expected = layout == TensorLayout.NCHW ? "float [N,C,H,W] (NCHW)" : "float [N,H,W,C] (NHWC)";
         if (input.type != OnnxJavaType.FLOAT || shape.length != 4) {
-            throw new ModelContractException(
-                    "model input '" + name + "' is " + input.type + " "
-                            + OnnxSessions.shapeString(shape) + "; expected " + expected);
+            throw new ModelContractException("model input '" + name + "' is " + input.type + " "
+                    + OnnxSessions.shapeString(shape) + "; expected " + expected);
         }
         int channelAxis = layout == TensorLayout.NCHW ? 1 : 3;
         for (int axis = 1; axis < 4; axis++) {
             if (shape[axis] <= 0) {
-                throw new ModelContractException(
-                        "model input '" + name + "' " + OnnxSessions.shapeString(shape)
-                                + " has a symbolic dimension at axis " + axis
-                                + "; expected fixed C, H and W in " + expected);
+                throw new ModelContractException("model input '" + name + "' " + OnnxSessions.shapeString(shape)
+                        + " has a symbolic dimension at axis " + axis
+                        + "; expected fixed C, H and W in " + expected);
             }
         }
         long c = shape[channelAxis];
@@ -116,9 +112,8 @@ public final class ImageModelSpecs {
     private static int checkOutput(String name, TensorInfo output) {
         long[] shape = output.getShape();
         if (output.type != OnnxJavaType.FLOAT || shape.length != 2 || shape[1] <= 0) {
-            throw new ModelContractException(
-                    "model output '" + name + "' is " + output.type + " "
-                            + OnnxSessions.shapeString(shape) + "; expected float [N,K] with fixed K");
+            throw new ModelContractException("model output '" + name + "' is " + output.type + " "
+                    + OnnxSessions.shapeString(shape) + "; expected float [N,K] with fixed K");
         }
         return (int) shape[1];
     }
@@ -133,10 +128,9 @@ public final class ImageModelSpecs {
         }
         List<String> labels = MetadataValues.parseList(raw, ModelMetadataKeys.LABELS);
         if (labels.size() != classes) {
-            throw new ModelContractException(
-                    "model output has " + classes + " classes but " + ModelMetadataKeys.LABELS
-                            + " has " + labels.size() + " labels " + labels
-                            + "; expected one label per output column");
+            throw new ModelContractException("model output has " + classes + " classes but " + ModelMetadataKeys.LABELS
+                    + " has " + labels.size() + " labels " + labels
+                    + "; expected one label per output column");
         }
         return labels;
     }

@@ -27,9 +27,8 @@ public final class MetadataValues {
     public static float[] perChannel(String value, int channels, String key, boolean positive) {
         String[] parts = value.replace("[", "").replace("]", "").split(",");
         if (parts.length != 1 && parts.length != channels) {
-            throw new ModelContractException(
-                    key + " = '" + value + "' has " + parts.length + " values; expected 1 or "
-                            + channels + " (one per channel)");
+            throw new ModelContractException(key + " = '" + value + "' has " + parts.length + " values; expected 1 or "
+                    + channels + " (one per channel)");
         }
         float[] result = new float[channels];
         for (int c = 0; c < channels; c++) {

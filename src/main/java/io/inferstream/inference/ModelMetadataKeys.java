@@ -6,6 +6,7 @@ public final class ModelMetadataKeys {
     public static final String VERSION = "inferstream.model.version";
     /** JSON array of class names, or a comma-separated list. */
     public static final String LABELS = "inferstream.labels";
+
     public static final String LAYOUT = "inferstream.input.layout";
     /** Multiplier applied to 0-255 pixel values before normalization, such as 1/255. */
     public static final String INPUT_SCALE = "inferstream.input.scale";

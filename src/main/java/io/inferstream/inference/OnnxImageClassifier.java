@@ -23,6 +23,7 @@ public final class OnnxImageClassifier implements AutoCloseable {
     private final FloatBuffer outputBuffer;
     /** Tensors over slices of the buffers, indexed by batch size, created on first use. */
     private final OnnxTensor[] inputTensors;
+
     private final OnnxTensor[] outputTensors;
 
     private OnnxImageClassifier(OrtSession session, ImageModelSpec spec, int maxBatch) {
@@ -40,8 +41,7 @@ public final class OnnxImageClassifier implements AutoCloseable {
             Path modelFile, ImageModelOverrides overrides, int maxBatch, int intraOpThreads) {
         OrtSession session = OnnxSessions.open(modelFile, intraOpThreads);
         try {
-            return new OnnxImageClassifier(
-                    session, ImageModelSpecs.resolve(session, overrides), maxBatch);
+            return new OnnxImageClassifier(session, ImageModelSpecs.resolve(session, overrides), maxBatch);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
@@ -73,30 +73,26 @@ public final class OnnxImageClassifier implements AutoCloseable {
             return new float[0][];
         }
         if (n > maxBatch) {
-            throw new IllegalArgumentException(
-                    "batch of " + n + " images exceeds the maximum batch size " + maxBatch);
+            throw new IllegalArgumentException("batch of " + n + " images exceeds the maximum batch size " + maxBatch);
         }
         int imageSize = spec.imageSize();
         inputBuffer.clear();
         for (float[] image : images) {
             if (image.length != imageSize) {
-                throw new IllegalArgumentException(
-                        "image has " + image.length + " floats; expected " + imageSize);
+                throw new IllegalArgumentException("image has " + image.length + " floats; expected " + imageSize);
             }
             inputBuffer.put(image);
         }
         try {
             OnnxTensor input = tensor(inputTensors, inputBuffer, n, spec.inputShape(n));
-            OnnxTensor output =
-                    tensor(outputTensors, outputBuffer, n, new long[] {n, spec.numClasses()});
+            OnnxTensor output = tensor(outputTensors, outputBuffer, n, new long[] {n, spec.numClasses()});
             // The output is pinned: ONNX Runtime writes into our buffer, the Result owns nothing.
             try (OrtSession.Result ignored =
                     session.run(Map.of(spec.inputName, input), Map.of(spec.outputName, output))) {
                 return readRows(n);
             }
         } catch (OrtException e) {
-            throw new IllegalStateException(
-                    "ONNX Runtime failed on a batch of " + n + " images: " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + " images: " + e.getMessage(), e);
         }
     }
 
@@ -114,8 +110,7 @@ public final class OnnxImageClassifier implements AutoCloseable {
         return rows;
     }
 
-    private static OnnxTensor tensor(
-            OnnxTensor[] cache, FloatBuffer buffer, int n, long[] shape) throws OrtException {
+    private static OnnxTensor tensor(OnnxTensor[] cache, FloatBuffer buffer, int n, long[] shape) throws OrtException {
         if (cache[n] == null) {
             int elements = (int) product(shape);
             FloatBuffer slice = buffer.duplicate().position(0).limit(elements).slice();

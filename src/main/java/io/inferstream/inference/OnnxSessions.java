@@ -28,8 +28,7 @@ public final class OnnxSessions {
      */
     public static OrtSession open(Path modelFile, int intraOpThreads) {
         if (!Files.isRegularFile(modelFile)) {
-            throw new ModelContractException(
-                    "model file '" + modelFile + "' does not exist or is not a file");
+            throw new ModelContractException("model file '" + modelFile + "' does not exist or is not a file");
         }
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
@@ -39,15 +38,12 @@ public final class OnnxSessions {
             return environment().createSession(modelFile.toString(), options);
         } catch (OrtException e) {
             throw new ModelContractException(
-                    "model file '" + modelFile + "' is not a model ONNX Runtime can load: "
-                            + e.getMessage(),
-                    e);
+                    "model file '" + modelFile + "' is not a model ONNX Runtime can load: " + e.getMessage(), e);
         }
     }
 
     /** The tensor info of a named input or output, or a contract error naming what exists. */
-    public static TensorInfo tensorInfo(
-            java.util.Map<String, NodeInfo> nodes, String name, String what) {
+    public static TensorInfo tensorInfo(java.util.Map<String, NodeInfo> nodes, String name, String what) {
         NodeInfo node = nodes.get(name);
         if (node == null) {
             throw new ModelContractException(

@@ -12,7 +12,6 @@ public enum TensorLayout {
                 return layout;
             }
         }
-        throw new IllegalArgumentException(
-                settingName + " = '" + value + "': expected NCHW or NHWC");
+        throw new IllegalArgumentException(settingName + " = '" + value + "': expected NCHW or NHWC");
     }
 }

@@ -17,10 +17,7 @@ public final class SingleObjectAvro {
 
     /** Whether the value starts with the single-object marker C3 01. */
     public static boolean hasMarker(byte[] value) {
-        return value != null
-                && value.length >= 2
-                && (value[0] & 0xff) == 0xC3
-                && (value[1] & 0xff) == 0x01;
+        return value != null && value.length >= 2 && (value[0] & 0xff) == 0xC3 && (value[1] & 0xff) == 0x01;
     }
 
     /** The fingerprint that a writer of this schema puts after the marker. */
@@ -34,10 +31,10 @@ public final class SingleObjectAvro {
         if (value.length < HEADER_LENGTH) {
             throw new RejectedInputException(
                     RejectReason.BAD_AVRO,
-                    "Avro single-object header is " + value.length + " bytes; expected at least "
-                            + HEADER_LENGTH);
+                    "Avro single-object header is " + value.length + " bytes; expected at least " + HEADER_LENGTH);
         }
-        long actual = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long actual =
+                ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         long expected = fingerprint(schema);
         if (actual != expected) {
             throw new RejectedInputException(
@@ -50,9 +47,7 @@ public final class SingleObjectAvro {
             return decoder.decode(value);
         } catch (Exception e) {
             throw new RejectedInputException(
-                    RejectReason.BAD_AVRO,
-                    "value does not decode as " + schema.getFullName() + ": " + e,
-                    e);
+                    RejectReason.BAD_AVRO, "value does not decode as " + schema.getFullName() + ": " + e, e);
         }
     }
 }

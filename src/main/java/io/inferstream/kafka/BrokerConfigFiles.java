@@ -84,7 +84,8 @@ final class BrokerConfigFiles {
 
     static void write(Path file, Map<String, String> properties) {
         StringBuilder text = new StringBuilder("# Written by LocalKafkaBroker; rewritten on every start.\n");
-        properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        properties.forEach(
+                (key, value) -> text.append(key).append('=').append(value).append('\n'));
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -31,14 +31,13 @@ final class ChildJvm {
      */
     static String classPath(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(
-                    "Class-path file "
-                            + file.toAbsolutePath()
-                            + " does not exist; expected the class path written by the build. Create it with"
-                            + " `./mvnw -q -DskipTests package` (or `mvn generate-resources`), or point system"
-                            + " property "
-                            + CLASSPATH_FILE_PROPERTY
-                            + " at an existing file.");
+            throw new IllegalStateException("Class-path file "
+                    + file.toAbsolutePath()
+                    + " does not exist; expected the class path written by the build. Create it with"
+                    + " `./mvnw -q -DskipTests package` (or `mvn generate-resources`), or point system"
+                    + " property "
+                    + CLASSPATH_FILE_PROPERTY
+                    + " at an existing file.");
         }
         String classPath;
         try {
@@ -47,9 +46,8 @@ final class ChildJvm {
             throw new UncheckedIOException("Cannot read class-path file " + file.toAbsolutePath(), e);
         }
         if (classPath.isEmpty()) {
-            throw new IllegalStateException(
-                    "Class-path file " + file.toAbsolutePath() + " is empty; expected a class path."
-                            + " Recreate it with `mvn generate-resources`.");
+            throw new IllegalStateException("Class-path file " + file.toAbsolutePath()
+                    + " is empty; expected a class path." + " Recreate it with `mvn generate-resources`.");
         }
         return classPath;
     }
@@ -63,9 +61,8 @@ final class ChildJvm {
         return ProcessHandle.current()
                 .info()
                 .command()
-                .orElseThrow(() -> new IllegalStateException(
-                        "Cannot find the java launcher: " + fromHome + " is not executable and the"
-                                + " current process reports no command."));
+                .orElseThrow(() -> new IllegalStateException("Cannot find the java launcher: " + fromHome
+                        + " is not executable and the" + " current process reports no command."));
     }
 
     /** The last {@code maxLines} lines of a log file, or a note when it does not exist. */

@@ -86,14 +86,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create broker data dir " + dir, e);
         }
-        BrokerConfigFiles.write(dir.resolve("server.properties"),
-                BrokerConfigFiles.serverProperties(dir, brokerPort, controllerPort));
+        BrokerConfigFiles.write(
+                dir.resolve("server.properties"), BrokerConfigFiles.serverProperties(dir, brokerPort, controllerPort));
         BrokerConfigFiles.write(dir.resolve("log4j2.properties"), BrokerConfigFiles.log4jProperties(dir));
 
         long startNanos = System.nanoTime();
         format(dir, classPath);
-        Process process =
-                launch(dir, classPath, "-Xmx512m", "kafka.Kafka", dir.resolve("server.properties").toString());
+        Process process = launch(
+                dir,
+                classPath,
+                "-Xmx512m",
+                "kafka.Kafka",
+                dir.resolve("server.properties").toString());
         LocalKafkaBroker broker = new LocalKafkaBroker(process, dir, brokerPort, deleteOnClose);
         try {
             broker.awaitReady();
@@ -101,8 +105,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             broker.stopAfterFailedStart();
             throw e;
         }
-        LOG.info("Kafka broker pid {} ready at {} after {} ms, data in {}", process.pid(), broker.bootstrapServers,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
+        LOG.info(
+                "Kafka broker pid {} ready at {} after {} ms, data in {}",
+                process.pid(),
+                broker.bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                dir);
         return broker;
     }
 
@@ -152,9 +160,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (Files.exists(dir.resolve(BrokerConfigFiles.LOG_DIR).resolve("meta.properties"))) {
             return;
         }
-        List<String> args = List.of("kafka.tools.StorageTool", "format",
-                "--config", dir.resolve("server.properties").toString(),
-                "--cluster-id", Uuid.randomUuid().toString());
+        List<String> args = List.of(
+                "kafka.tools.StorageTool",
+                "format",
+                "--config",
+                dir.resolve("server.properties").toString(),
+                "--cluster-id",
+                Uuid.randomUuid().toString());
         Process format = launch(dir, classPath, "-Xmx256m", args.toArray(String[]::new));
         try {
             if (!format.waitFor(FORMAT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -172,19 +184,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private static Process launch(Path dir, String classPath, String heap, String... mainAndArgs) {
-        List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), heap,
+        List<String> command = new ArrayList<>(List.of(
+                ChildJvm.javaExecutable(),
+                heap,
                 "-XX:+ExitOnOutOfMemoryError",
                 // No hsperfdata file in /tmp: nothing the broker does may leave files outside its data dir.
                 "-XX:-UsePerfData",
                 "-Djava.awt.headless=true",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
-                "-cp", classPath));
+                "-cp",
+                classPath));
         command.addAll(List.of(mainAndArgs));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("broker.out").toFile()));
         try {
             return builder.start();
         } catch (IOException e) {
@@ -209,7 +225,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 checkAliveBefore(deadline);
                 try {
                     Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
-                            .nodes().get(6, TimeUnit.SECONDS);
+                            .nodes()
+                            .get(6, TimeUnit.SECONDS);
                     if (!nodes.isEmpty()) {
                         return;
                     }
@@ -226,12 +243,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void checkAliveBefore(long deadline) {
         if (!process.isAlive()) {
-            throw failure("Kafka broker pid " + process.pid() + " exited with code " + process.exitValue()
-                    + " before it was ready", dataDir);
+            throw failure(
+                    "Kafka broker pid " + process.pid() + " exited with code " + process.exitValue()
+                            + " before it was ready",
+                    dataDir);
         }
         if (System.nanoTime() > deadline) {
-            throw failure("Kafka broker pid " + process.pid() + " at " + bootstrapServers + " was not ready within "
-                    + READY_TIMEOUT.toSeconds() + " s", dataDir);
+            throw failure(
+                    "Kafka broker pid " + process.pid() + " at " + bootstrapServers + " was not ready within "
+                            + READY_TIMEOUT.toSeconds() + " s",
+                    dataDir);
         }
     }
 
@@ -239,8 +260,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             process.destroy();
             if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warn("Kafka broker pid {} did not stop within {} s of SIGTERM; killing it",
-                        process.pid(), STOP_GRACE.toSeconds());
+                LOG.warn(
+                        "Kafka broker pid {} did not stop within {} s of SIGTERM; killing it",
+                        process.pid(),
+                        STOP_GRACE.toSeconds());
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
@@ -284,8 +307,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(BrokerConfigFiles.HOST))) {
             return port;
         } catch (IOException e) {
-            throw new IllegalArgumentException("port " + port + " on " + BrokerConfigFiles.HOST
-                    + " is in use; expected a free port, or 0 to pick one", e);
+            throw new IllegalArgumentException(
+                    "port " + port + " on " + BrokerConfigFiles.HOST
+                            + " is in use; expected a free port, or 0 to pick one",
+                    e);
         }
     }
 
@@ -319,5 +344,4 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("Cannot delete broker data dir " + dir, e);
         }
     }
-
 }

@@ -42,7 +42,8 @@ public final class Topics {
      */
     public static Set<String> ensure(Properties adminProperties, Map<String, Integer> topicPartitions) {
         try (Admin admin = Admin.create(adminProperties)) {
-            int brokers = await(admin.describeCluster().nodes(), "describe the cluster").size();
+            int brokers = await(admin.describeCluster().nodes(), "describe the cluster")
+                    .size();
             short replicationFactor = (short) Math.min(PREFERRED_REPLICATION_FACTOR, brokers);
             return create(admin, topicPartitions, replicationFactor);
         }
@@ -95,8 +96,8 @@ public final class Topics {
                     throw new IllegalStateException("Cannot create topic " + entry.getKey() + ": " + e.getCause(), e);
                 }
             } catch (TimeoutException e) {
-                throw new IllegalStateException("Creating topic " + entry.getKey() + " took longer than "
-                        + TIMEOUT_SECONDS + " s", e);
+                throw new IllegalStateException(
+                        "Creating topic " + entry.getKey() + " took longer than " + TIMEOUT_SECONDS + " s", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while creating topic " + entry.getKey(), e);

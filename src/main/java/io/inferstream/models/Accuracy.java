@@ -20,8 +20,8 @@ public record Accuracy(int correct, int total) {
     /** Counts rows of {@code scores}, row-major [rows, classes], whose arg-max is the label. */
     public static Accuracy ofScores(double[] scores, byte[] labels) {
         if (labels.length == 0 || scores.length % labels.length != 0) {
-            throw new IllegalArgumentException(scores.length + " scores do not split evenly over "
-                    + labels.length + " labels");
+            throw new IllegalArgumentException(
+                    scores.length + " scores do not split evenly over " + labels.length + " labels");
         }
         int classes = scores.length / labels.length;
         int correct = 0;

@@ -19,8 +19,7 @@ public final class ClassifierEvaluator {
     private ClassifierEvaluator() {}
 
     /** Runs every image of {@code split} through the model at {@code modelFile}. */
-    public static Accuracy evaluate(Path modelFile, FashionMnist.Split split)
-            throws OrtException {
+    public static Accuracy evaluate(Path modelFile, FashionMnist.Split split) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
@@ -30,8 +29,8 @@ public final class ClassifierEvaluator {
         }
     }
 
-    private static Accuracy evaluate(OrtEnvironment env, OrtSession session,
-            FashionMnist.Split split) throws OrtException {
+    private static Accuracy evaluate(OrtEnvironment env, OrtSession session, FashionMnist.Split split)
+            throws OrtException {
         if (split.count() == 0) {
             throw new IllegalArgumentException("no images to evaluate; expected at least one");
         }
@@ -49,9 +48,10 @@ public final class ClassifierEvaluator {
         for (int from = 0; from < order.length; from += BATCH) {
             int count = Math.min(BATCH, order.length - from);
             normalization.apply(images, order, from, count, batch);
-            try (OnnxTensor input = OnnxTensor.createTensor(env,
-                            FloatBuffer.wrap(batch, 0, count * pixels),
-                            new long[] {count, 1, images.rows(), images.cols()});
+            try (OnnxTensor input =
+                            OnnxTensor.createTensor(env, FloatBuffer.wrap(batch, 0, count * pixels), new long[] {
+                                count, 1, images.rows(), images.cols()
+                            });
                     OrtSession.Result result = session.run(Map.of(inputName, input))) {
                 FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
                 int classes = out.remaining() / count;

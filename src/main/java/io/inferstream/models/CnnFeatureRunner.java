@@ -29,9 +29,9 @@ public final class CnnFeatureRunner implements AutoCloseable {
 
     /** Compiles both graphs for the given filter bank, one intra-op thread each. */
     public CnnFeatureRunner(float[] filterBank) throws OrtException {
-        this.featureCount =
-                DemoCnnGraphs.featureCount(DemoCnnGraphs.filterCount(filterBank));
-        this.featureSession = createSession(DemoCnnGraphs.featureGraph(filterBank).toByteArray());
+        this.featureCount = DemoCnnGraphs.featureCount(DemoCnnGraphs.filterCount(filterBank));
+        this.featureSession =
+                createSession(DemoCnnGraphs.featureGraph(filterBank).toByteArray());
         try {
             this.gramSession = createSession(
                     DemoCnnGraphs.gramGraph(filterBank, EXTRA_COLUMNS).toByteArray());
@@ -59,8 +59,7 @@ public final class CnnFeatureRunner implements AutoCloseable {
             int count = Math.min(BATCH, indices.length - from);
             FashionMnist.NORMALIZATION.apply(images, indices, from, count, batch);
             try (OnnxTensor input = imageTensor(batch, count);
-                    OrtSession.Result result =
-                            featureSession.run(Map.of(DemoCnnGraphs.INPUT, input))) {
+                    OrtSession.Result result = featureSession.run(Map.of(DemoCnnGraphs.INPUT, input))) {
                 FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
                 out.get(features, from * featureCount, count * featureCount);
             }
@@ -84,11 +83,11 @@ public final class CnnFeatureRunner implements AutoCloseable {
             FashionMnist.NORMALIZATION.apply(split.images(), indices, from, count, batch);
             fillExtras(split.labels(), indices, from, count, extras);
             try (OnnxTensor input = imageTensor(batch, count);
-                    OnnxTensor extra = OnnxTensor.createTensor(env,
-                            FloatBuffer.wrap(extras, 0, count * EXTRA_COLUMNS),
-                            new long[] {count, EXTRA_COLUMNS});
-                    OrtSession.Result result = gramSession.run(
-                            Map.of(DemoCnnGraphs.INPUT, input, DemoCnnGraphs.EXTRAS, extra))) {
+                    OnnxTensor extra = OnnxTensor.createTensor(
+                            env, FloatBuffer.wrap(extras, 0, count * EXTRA_COLUMNS), new long[] {count, EXTRA_COLUMNS
+                            });
+                    OrtSession.Result result =
+                            gramSession.run(Map.of(DemoCnnGraphs.INPUT, input, DemoCnnGraphs.EXTRAS, extra))) {
                 ((OnnxTensor) result.get(0)).getFloatBuffer().get(partial);
             }
             for (int i = 0; i < partial.length; i++) {
@@ -116,12 +115,12 @@ public final class CnnFeatureRunner implements AutoCloseable {
     }
 
     private OnnxTensor imageTensor(float[] batch, int count) throws OrtException {
-        return OnnxTensor.createTensor(env, FloatBuffer.wrap(batch, 0, count * PIXELS),
-                new long[] {count, 1, FashionMnist.ROWS, FashionMnist.COLS});
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(batch, 0, count * PIXELS), new long[] {
+            count, 1, FashionMnist.ROWS, FashionMnist.COLS
+        });
     }
 
-    private static void fillExtras(byte[] labels, int[] indices, int from, int count,
-            float[] extras) {
+    private static void fillExtras(byte[] labels, int[] indices, int from, int count, float[] extras) {
         Arrays.fill(extras, 0, count * EXTRA_COLUMNS, 0f);
         for (int i = 0; i < count; i++) {
             extras[i * EXTRA_COLUMNS] = 1f;

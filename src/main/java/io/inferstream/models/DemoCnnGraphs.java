@@ -23,10 +23,12 @@ public final class DemoCnnGraphs {
 
     /** Name of the image input in every graph, and of the served model's input. */
     public static final String INPUT = "input";
+
     public static final String FEATURES = "features";
     public static final String GRAM = "gram";
     /** Columns appended to each row of features for the Gram: a 1, then the one-hot label. */
     public static final String EXTRAS = "extras";
+
     public static final String PROBABILITIES = "probabilities";
 
     private static final String PRODUCER = "inferstream";
@@ -91,12 +93,10 @@ public final class DemoCnnGraphs {
                 .input(INPUT, dim("N"), dim(1), dim(FashionMnist.ROWS), dim(FashionMnist.COLS))
                 .input(EXTRAS, dim("N"), dim(extraColumns));
         appendFeatures(graph, filterBank);
-        String design =
-                graph.node("Concat", List.of(FEATURES, EXTRAS), "design", integer("axis", 1));
+        String design = graph.node("Concat", List.of(FEATURES, EXTRAS), "design", integer("axis", 1));
         graph.node("Gemm", List.of(design, design), GRAM, integer("transA", 1));
         graph.output(GRAM, dim(columns), dim(columns));
-        return graph.buildModel(PRODUCER, 1, "Gram matrix of CNN features for ridge regression",
-                Map.of());
+        return graph.buildModel(PRODUCER, 1, "Gram matrix of CNN features for ridge regression", Map.of());
     }
 
     /**
@@ -105,8 +105,8 @@ public final class DemoCnnGraphs {
      * @param weights row-major [D,K], already multiplied by the softmax temperature
      * @param bias [K], already multiplied by the softmax temperature
      */
-    public static ModelProto classifier(float[] filterBank, float[] weights, float[] bias,
-            String docString, Map<String, String> metadata) {
+    public static ModelProto classifier(
+            float[] filterBank, float[] weights, float[] bias, String docString, Map<String, String> metadata) {
         int features = featureCount(filterCount(filterBank));
         int classes = bias.length;
         OnnxGraphBuilder graph = new OnnxGraphBuilder("fashion-cnn")
@@ -114,8 +114,7 @@ public final class DemoCnnGraphs {
                 .initializer("readout_weight", weights, features, classes)
                 .initializer("readout_bias", bias, classes);
         appendFeatures(graph, filterBank);
-        String logits = graph.node("Gemm",
-                List.of(FEATURES, "readout_weight", "readout_bias"), "logits");
+        String logits = graph.node("Gemm", List.of(FEATURES, "readout_weight", "readout_bias"), "logits");
         graph.node("Softmax", List.of(logits), PROBABILITIES, integer("axis", 1));
         graph.output(PROBABILITIES, dim("N"), dim(classes));
         return graph.buildModel(PRODUCER, 1, docString, metadata);
@@ -125,12 +124,16 @@ public final class DemoCnnGraphs {
     private static void appendFeatures(OnnxGraphBuilder graph, float[] filterBank) {
         int filters = filterCount(filterBank);
         graph.initializer("conv_weight", filterBank, filters, 1, KERNEL, KERNEL);
-        String conv = graph.node("Conv", List.of(INPUT, "conv_weight"), "conv",
-                ints("kernel_shape", KERNEL, KERNEL), ints("strides", 1, 1),
+        String conv = graph.node(
+                "Conv",
+                List.of(INPUT, "conv_weight"),
+                "conv",
+                ints("kernel_shape", KERNEL, KERNEL),
+                ints("strides", 1, 1),
                 ints("pads", 0, 0, 0, 0));
         String relu = graph.node("Relu", List.of(conv), "relu");
-        String pooled = graph.node("MaxPool", List.of(relu), "pooled",
-                ints("kernel_shape", POOL, POOL), ints("strides", POOL, POOL));
+        String pooled = graph.node(
+                "MaxPool", List.of(relu), "pooled", ints("kernel_shape", POOL, POOL), ints("strides", POOL, POOL));
         graph.node("Flatten", List.of(pooled), FEATURES, integer("axis", 1));
     }
 

@@ -45,13 +45,20 @@ public final class DemoCnnTrainer {
      * @param sample accuracy of the written file on the bundled sample, read back from disk
      * @param fitSeconds feature extraction, Gram matrices, penalty search and final solve
      */
-    public record Result(int filters, long seed, double ridgeAlpha, double ridgeLambda,
-            double temperature, Accuracy validation, Accuracy test, Accuracy sample,
-            double fitSeconds, long modelBytes) {}
+    public record Result(
+            int filters,
+            long seed,
+            double ridgeAlpha,
+            double ridgeLambda,
+            double temperature,
+            Accuracy validation,
+            Accuracy test,
+            Accuracy sample,
+            double fitSeconds,
+            long modelBytes) {}
 
     /** The readout chosen on the validation split and refitted on all training images. */
-    private record Readout(RidgeReadout.Fit fit, double alpha, double temperature,
-            Accuracy validation) {}
+    private record Readout(RidgeReadout.Fit fit, double alpha, double temperature, Accuracy validation) {}
 
     /**
      * Trains the model and writes it, its card and the bundled sample.
@@ -59,12 +66,11 @@ public final class DemoCnnTrainer {
      * @param datasetDir gzipped IDX files as the Debian package {@code dataset-fashion-mnist}
      *     installs them ({@link FashionMnist#DEBIAN_DATASET_DIR})
      */
-    public static Result train(Path datasetDir, Path outModel, Path outCard, Path outSampleDir,
-            int filters, long seed) throws IOException, OrtException {
+    public static Result train(Path datasetDir, Path outModel, Path outCard, Path outSampleDir, int filters, long seed)
+            throws IOException, OrtException {
         FashionMnist.Split train = FashionMnist.loadTrain(datasetDir);
         FashionMnist.Split test = FashionMnist.loadTest(datasetDir);
-        log("loaded %d training and %d test images from %s", train.count(), test.count(),
-                datasetDir);
+        log("loaded %d training and %d test images from %s", train.count(), test.count(), datasetDir);
         float[] filterBank = DemoCnnGraphs.randomFilters(filters, seed);
 
         long start = System.nanoTime();
@@ -72,28 +78,36 @@ public final class DemoCnnTrainer {
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         log("fitted in %.1f s", fitSeconds);
 
-        Map<String, String> metadata = ModelMetadata.singleChannelClassifier(MODEL_NAME,
-                MODEL_VERSION, FashionMnist.LABELS, FashionMnist.NORMALIZATION);
+        Map<String, String> metadata = ModelMetadata.singleChannelClassifier(
+                MODEL_NAME, MODEL_VERSION, FashionMnist.LABELS, FashionMnist.NORMALIZATION);
         writeModel(outModel, filterBank, readout, metadata);
         FashionMnist.writeSample(test, outSampleDir);
 
         // Measured on the written file and the written sample, not on the training path.
         Accuracy testAccuracy = ClassifierEvaluator.evaluate(outModel, test);
-        Accuracy sampleAccuracy =
-                ClassifierEvaluator.evaluate(outModel, FashionMnist.loadSample(outSampleDir));
+        Accuracy sampleAccuracy = ClassifierEvaluator.evaluate(outModel, FashionMnist.loadSample(outSampleDir));
         log("test accuracy %s, sample accuracy %s", testAccuracy, sampleAccuracy);
 
-        Result result = new Result(filters, seed, readout.alpha(), readout.fit().lambda(),
-                readout.temperature(), readout.validation(), testAccuracy, sampleAccuracy,
-                fitSeconds, Files.size(outModel));
+        Result result = new Result(
+                filters,
+                seed,
+                readout.alpha(),
+                readout.fit().lambda(),
+                readout.temperature(),
+                readout.validation(),
+                testAccuracy,
+                sampleAccuracy,
+                fitSeconds,
+                Files.size(outModel));
         Files.createDirectories(outCard.toAbsolutePath().getParent());
-        Files.writeString(outCard, DemoModelCard.render(result, metadata,
-                relativeTo(outCard, outModel), relativeTo(outCard, outSampleDir)));
+        Files.writeString(
+                outCard,
+                DemoModelCard.render(
+                        result, metadata, relativeTo(outCard, outModel), relativeTo(outCard, outSampleDir)));
         return result;
     }
 
-    private static Readout fitReadout(FashionMnist.Split train, float[] filterBank, long seed)
-            throws OrtException {
+    private static Readout fitReadout(FashionMnist.Split train, float[] filterBank, long seed) throws OrtException {
         int[] order = shuffledIndices(train.count(), seed);
         int[] validation = Arrays.copyOfRange(order, 0, VALIDATION_SIZE);
         int[] fitting = Arrays.copyOfRange(order, VALIDATION_SIZE, order.length);
@@ -107,8 +121,7 @@ public final class DemoCnnTrainer {
             double[] fittingGram = runner.gram(train, fitting);
             double[] validationGram = runner.gram(train, validation);
             float[] validationFeatures = runner.features(train.images(), validation);
-            log("%d features; Gram matrices of %d and %d images computed", features,
-                    fitting.length, validation.length);
+            log("%d features; Gram matrices of %d and %d images computed", features, fitting.length, validation.length);
 
             RidgeReadout ridge = new RidgeReadout(fittingGram, features, classes);
             double bestAlpha = Double.NaN;
@@ -125,9 +138,9 @@ public final class DemoCnnTrainer {
                 }
             }
             double temperature = SoftmaxTemperature.fit(bestLogits, validationLabels);
-            log("ridge alpha %.0e chosen; softmax temperature %.3f (validation log-loss %.4f)",
-                    bestAlpha, temperature,
-                    SoftmaxTemperature.logLoss(bestLogits, validationLabels, temperature));
+            log(
+                    "ridge alpha %.0e chosen; softmax temperature %.3f (validation log-loss %.4f)",
+                    bestAlpha, temperature, SoftmaxTemperature.logLoss(bestLogits, validationLabels, temperature));
 
             for (int i = 0; i < fittingGram.length; i++) {
                 fittingGram[i] += validationGram[i];
@@ -137,16 +150,24 @@ public final class DemoCnnTrainer {
         }
     }
 
-    private static void writeModel(Path outModel, float[] filterBank, Readout readout,
-            Map<String, String> metadata) throws IOException {
-        String doc = String.format(Locale.ROOT, "Fashion-MNIST classifier: %d fixed random"
-                + " zero-mean 5x5 convolution filters, ReLU, 2x2 max pooling and a softmax"
-                + " readout fitted by ridge regression (alpha %.0e) with temperature %.3f."
-                + " Input: normalized images [N,1,28,28]; output: class probabilities [N,10].",
-                DemoCnnGraphs.filterCount(filterBank), readout.alpha(), readout.temperature());
-        byte[] model = DemoCnnGraphs.classifier(filterBank,
-                readout.fit().scaledWeights(readout.temperature()),
-                readout.fit().scaledBias(readout.temperature()), doc, metadata).toByteArray();
+    private static void writeModel(Path outModel, float[] filterBank, Readout readout, Map<String, String> metadata)
+            throws IOException {
+        String doc = String.format(
+                Locale.ROOT,
+                "Fashion-MNIST classifier: %d fixed random"
+                        + " zero-mean 5x5 convolution filters, ReLU, 2x2 max pooling and a softmax"
+                        + " readout fitted by ridge regression (alpha %.0e) with temperature %.3f."
+                        + " Input: normalized images [N,1,28,28]; output: class probabilities [N,10].",
+                DemoCnnGraphs.filterCount(filterBank),
+                readout.alpha(),
+                readout.temperature());
+        byte[] model = DemoCnnGraphs.classifier(
+                        filterBank,
+                        readout.fit().scaledWeights(readout.temperature()),
+                        readout.fit().scaledBias(readout.temperature()),
+                        doc,
+                        metadata)
+                .toByteArray();
         Files.createDirectories(outModel.toAbsolutePath().getParent());
         Files.write(outModel, model);
         log("wrote %s (%d bytes)", outModel, model.length);
@@ -154,8 +175,8 @@ public final class DemoCnnTrainer {
 
     private static int[] shuffledIndices(int count, long seed) {
         if (count <= VALIDATION_SIZE) {
-            throw new IllegalArgumentException("training split has " + count
-                    + " images, expected more than the " + VALIDATION_SIZE + " held out");
+            throw new IllegalArgumentException(
+                    "training split has " + count + " images, expected more than the " + VALIDATION_SIZE + " held out");
         }
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
@@ -173,7 +194,8 @@ public final class DemoCnnTrainer {
 
     private static String relativeTo(Path card, Path target) {
         Path cardDir = card.toAbsolutePath().normalize().getParent();
-        return cardDir.relativize(target.toAbsolutePath().normalize()).toString()
+        return cardDir.relativize(target.toAbsolutePath().normalize())
+                .toString()
                 .replace('\\', '/');
     }
 
@@ -190,8 +212,7 @@ public final class DemoCnnTrainer {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = parseOptions(args);
         Result result = train(
-                Path.of(options.getOrDefault("--dataset-dir",
-                        FashionMnist.DEBIAN_DATASET_DIR.toString())),
+                Path.of(options.getOrDefault("--dataset-dir", FashionMnist.DEBIAN_DATASET_DIR.toString())),
                 Path.of(options.getOrDefault("--model", DEFAULT_MODEL.toString())),
                 Path.of(options.getOrDefault("--card", DEFAULT_CARD.toString())),
                 Path.of(options.getOrDefault("--sample-dir", FashionMnist.SAMPLE_DIR.toString())),
@@ -201,13 +222,12 @@ public final class DemoCnnTrainer {
     }
 
     private static Map<String, String> parseOptions(String[] args) {
-        List<String> known = List.of("--dataset-dir", "--model", "--card", "--sample-dir",
-                "--filters", "--seed");
+        List<String> known = List.of("--dataset-dir", "--model", "--card", "--sample-dir", "--filters", "--seed");
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!known.contains(args[i]) || i + 1 == args.length) {
-                throw new IllegalArgumentException("bad argument '" + args[i]
-                        + "'; expected pairs of an option from " + known + " and its value");
+                throw new IllegalArgumentException(
+                        "bad argument '" + args[i] + "'; expected pairs of an option from " + known + " and its value");
             }
             options.put(args[i], args[i + 1]);
         }

@@ -22,12 +22,13 @@ public final class FashionMnist {
 
     /** The bundled sample: the first {@value #SAMPLE_SIZE} test images and their labels. */
     public static final int SAMPLE_SIZE = 500;
+
     public static final String SAMPLE_IMAGES = "t10k-500-images-idx3-ubyte.gz";
     public static final String SAMPLE_LABELS = "t10k-500-labels-idx1-ubyte.gz";
 
     /** Class names in label order 0 to 9, as published with the data set. */
-    public static final List<String> LABELS = List.of("T-shirt/top", "Trouser", "Pullover",
-            "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> LABELS = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     public static final int ROWS = 28;
     public static final int COLS = 28;
@@ -37,6 +38,7 @@ public final class FashionMnist {
 
     /** Mean and standard deviation of the scaled training pixels (the commonly quoted values). */
     public static final double MEAN = 0.2860;
+
     public static final double STD = 0.3530;
 
     /** The normalization above, as the model's metadata states it. */
@@ -49,17 +51,17 @@ public final class FashionMnist {
 
         public Split {
             if (images.count() != labels.length) {
-                throw new IllegalArgumentException("split has " + images.count()
-                        + " images but " + labels.length + " labels; expected equal counts");
+                throw new IllegalArgumentException("split has " + images.count() + " images but " + labels.length
+                        + " labels; expected equal counts");
             }
             if (images.rows() != ROWS || images.cols() != COLS) {
-                throw new IllegalArgumentException("images are " + images.rows() + "x"
-                        + images.cols() + ", expected Fashion-MNIST's " + ROWS + "x" + COLS);
+                throw new IllegalArgumentException("images are " + images.rows() + "x" + images.cols()
+                        + ", expected Fashion-MNIST's " + ROWS + "x" + COLS);
             }
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] < 0 || labels[i] >= LABELS.size()) {
-                    throw new IllegalArgumentException("label " + i + " is " + labels[i]
-                            + ", expected 0 to " + (LABELS.size() - 1));
+                    throw new IllegalArgumentException(
+                            "label " + i + " is " + labels[i] + ", expected 0 to " + (LABELS.size() - 1));
                 }
             }
         }
@@ -93,8 +95,7 @@ public final class FashionMnist {
     /** Writes the first {@value #SAMPLE_SIZE} examples of {@code test} as the bundled sample. */
     public static void writeSample(Split test, Path sampleDir) throws IOException {
         IdxFiles.writeImages(sampleDir.resolve(SAMPLE_IMAGES), test.images().first(SAMPLE_SIZE));
-        IdxFiles.writeLabels(sampleDir.resolve(SAMPLE_LABELS),
-                Arrays.copyOf(test.labels(), SAMPLE_SIZE));
+        IdxFiles.writeLabels(sampleDir.resolve(SAMPLE_LABELS), Arrays.copyOf(test.labels(), SAMPLE_SIZE));
     }
 
     private static Path require(Path dir, String name) throws IOException {

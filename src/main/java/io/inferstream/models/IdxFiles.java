@@ -45,8 +45,8 @@ public final class IdxFiles {
             }
             for (int i = 0; i < pixels.length; i++) {
                 if (pixels[i].length != rows * cols) {
-                    throw new IllegalArgumentException("image " + i + " has " + pixels[i].length
-                            + " pixels, expected " + rows + "x" + cols + " = " + rows * cols);
+                    throw new IllegalArgumentException("image " + i + " has " + pixels[i].length + " pixels, expected "
+                            + rows + "x" + cols + " = " + rows * cols);
                 }
             }
         }
@@ -59,8 +59,7 @@ public final class IdxFiles {
         /** The first {@code n} images, sharing their pixel arrays with this instance. */
         public Images first(int n) {
             if (n < 0 || n > pixels.length) {
-                throw new IllegalArgumentException(
-                        "cannot take the first " + n + " of " + pixels.length + " images");
+                throw new IllegalArgumentException("cannot take the first " + n + " of " + pixels.length + " images");
             }
             return new Images(rows, cols, Arrays.copyOf(pixels, n));
         }
@@ -129,8 +128,10 @@ public final class IdxFiles {
             return new DataInputStream(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16)));
         } catch (ZipException e) {
             raw.close();
-            throw new IOException(file + ": not a gzip file (" + e.getMessage()
-                    + "); expected a gzipped IDX file such as t10k-images-idx3-ubyte.gz", e);
+            throw new IOException(
+                    file + ": not a gzip file (" + e.getMessage()
+                            + "); expected a gzipped IDX file such as t10k-images-idx3-ubyte.gz",
+                    e);
         }
     }
 
@@ -143,32 +144,28 @@ public final class IdxFiles {
         return new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(raw, 1 << 16)));
     }
 
-    private static void checkMagic(Path file, int actual, int expected, String meaning)
-            throws IOException {
+    private static void checkMagic(Path file, int actual, int expected, String meaning) throws IOException {
         if (actual != expected) {
             throw new IOException(String.format(
-                    "%s: IDX magic number is 0x%08X, expected 0x%08X (%s)",
-                    file, actual, expected, meaning));
+                    "%s: IDX magic number is 0x%08X, expected 0x%08X (%s)", file, actual, expected, meaning));
         }
     }
 
-    private static int readDimension(DataInputStream in, Path file, String what)
-            throws IOException {
+    private static int readDimension(DataInputStream in, Path file, String what) throws IOException {
         int value = in.readInt();
         if (value < 0 || value > MAX_DIMENSION) {
-            throw new IOException(file + ": IDX header gives " + what + " " + value
-                    + ", expected 0 to " + MAX_DIMENSION);
+            throw new IOException(
+                    file + ": IDX header gives " + what + " " + value + ", expected 0 to " + MAX_DIMENSION);
         }
         return value;
     }
 
-    private static void readFully(DataInputStream in, byte[] into, Path file, String what)
-            throws IOException {
+    private static void readFully(DataInputStream in, byte[] into, Path file, String what) throws IOException {
         try {
             in.readFully(into);
         } catch (EOFException e) {
-            throw new IOException(file + ": file ends inside " + what
-                    + "; the header promises more data than the file holds", e);
+            throw new IOException(
+                    file + ": file ends inside " + what + "; the header promises more data than the file holds", e);
         }
     }
 }

@@ -14,8 +14,8 @@ public final class ModelMetadata {
     private ModelMetadata() {}
 
     /** The metadata of a single-channel NCHW classifier whose output is probabilities. */
-    public static Map<String, String> singleChannelClassifier(String name, long version,
-            List<String> labels, PixelNormalization normalization) {
+    public static Map<String, String> singleChannelClassifier(
+            String name, long version, List<String> labels, PixelNormalization normalization) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(ModelMetadataKeys.NAME, name);
         metadata.put(ModelMetadataKeys.VERSION, Long.toString(version));

@@ -61,8 +61,7 @@ public final class OnnxGraphBuilder {
     /** An integer-list attribute, such as {@code kernel_shape}. */
     public static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder attribute =
-                AttributeProto.newBuilder().setName(name)
-                        .setType(AttributeProto.AttributeType.INTS);
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long value : values) {
             attribute.addInts(value);
         }
@@ -72,13 +71,19 @@ public final class OnnxGraphBuilder {
     /** An integer attribute, such as {@code axis} or {@code transA}. */
     public static AttributeProto integer(String name, long value) {
         return AttributeProto.newBuilder()
-                .setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     /** A float attribute, such as Gemm's {@code alpha}. */
     public static AttributeProto real(String name, float value) {
         return AttributeProto.newBuilder()
-                .setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(value)
+                .build();
     }
 
     /** A float tensor value description with the given shape. */
@@ -97,8 +102,8 @@ public final class OnnxGraphBuilder {
     public static TensorProto floatTensor(String name, float[] values, long... dims) {
         long expected = Arrays.stream(dims).reduce(1, Math::multiplyExact);
         if (expected != values.length) {
-            throw new IllegalArgumentException("tensor " + name + " has " + values.length
-                    + " values but shape " + Arrays.toString(dims) + " needs " + expected);
+            throw new IllegalArgumentException("tensor " + name + " has " + values.length + " values but shape "
+                    + Arrays.toString(dims) + " needs " + expected);
         }
         ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
@@ -127,8 +132,7 @@ public final class OnnxGraphBuilder {
     }
 
     /** Adds a node with one output; returns the output's name for chaining into the next node. */
-    public String node(String opType, List<String> inputs, String output,
-            AttributeProto... attributes) {
+    public String node(String opType, List<String> inputs, String output, AttributeProto... attributes) {
         for (String input : inputs) {
             if (!defined.contains(input)) {
                 throw new IllegalArgumentException(opType + " node reads '" + input
@@ -149,8 +153,7 @@ public final class OnnxGraphBuilder {
     /** Declares an already computed value as a float graph output. */
     public OnnxGraphBuilder output(String name, TensorShapeProto.Dimension... dims) {
         if (!defined.contains(name)) {
-            throw new IllegalArgumentException(
-                    "graph output '" + name + "' is never computed; defined: " + defined);
+            throw new IllegalArgumentException("graph output '" + name + "' is never computed; defined: " + defined);
         }
         graph.addOutput(floatValueInfo(name, dims));
         return this;
@@ -166,8 +169,7 @@ public final class OnnxGraphBuilder {
      *
      * @param metadata written as {@code metadata_props}, in the map's iteration order
      */
-    public ModelProto buildModel(String producer, long modelVersion, String docString,
-            Map<String, String> metadata) {
+    public ModelProto buildModel(String producer, long modelVersion, String docString, Map<String, String> metadata) {
         ModelProto.Builder model = ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
@@ -182,8 +184,7 @@ public final class OnnxGraphBuilder {
 
     private void define(String name, String kind) {
         if (name.isEmpty() || !defined.add(name)) {
-            throw new IllegalArgumentException(
-                    kind + " name '" + name + "' is empty or already defined in the graph");
+            throw new IllegalArgumentException(kind + " name '" + name + "' is empty or already defined in the graph");
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.inferstream.models;
 
 import io.inferstream.inference.ModelMetadataKeys;
-
 import java.util.Map;
 
 /**
@@ -12,8 +11,8 @@ public record PixelNormalization(double scale, double mean, double std) {
 
     public PixelNormalization {
         if (!(scale > 0) || !Double.isFinite(mean) || !(std > 0)) {
-            throw new IllegalArgumentException("normalization scale " + scale + ", mean " + mean
-                    + ", std " + std + " is invalid; expected scale > 0, finite mean, std > 0");
+            throw new IllegalArgumentException("normalization scale " + scale + ", mean " + mean + ", std " + std
+                    + " is invalid; expected scale > 0, finite mean, std > 0");
         }
     }
 
@@ -47,14 +46,13 @@ public record PixelNormalization(double scale, double mean, double std) {
     private static double number(Map<String, String> metadata, String key) {
         String value = metadata.get(key);
         if (value == null) {
-            throw new IllegalArgumentException("model metadata lacks " + key + "; present keys: "
-                    + metadata.keySet());
+            throw new IllegalArgumentException("model metadata lacks " + key + "; present keys: " + metadata.keySet());
         }
         try {
             return Double.parseDouble(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model metadata " + key + " is '" + value
-                    + "', expected one number (a single channel)", e);
+            throw new IllegalArgumentException(
+                    "model metadata " + key + " is '" + value + "', expected one number (a single channel)", e);
         }
     }
 }

@@ -83,13 +83,12 @@ public final class RidgeReadout {
         double trace = 0;
         for (int i = 0; i < features; i++) {
             for (int j = 0; j < features; j++) {
-                centeredGram.unsafe_set(i, j,
-                        gram[i * side + j] - rows * featureMeans[i] * featureMeans[j]);
+                centeredGram.unsafe_set(i, j, gram[i * side + j] - rows * featureMeans[i] * featureMeans[j]);
             }
             trace += centeredGram.unsafe_get(i, i);
             for (int k = 0; k < classes; k++) {
-                centeredCross.unsafe_set(i, k, gram[i * side + features + 1 + k]
-                        - rows * featureMeans[i] * targetMeans[k]);
+                centeredCross.unsafe_set(
+                        i, k, gram[i * side + features + 1 + k] - rows * featureMeans[i] * targetMeans[k]);
             }
         }
         this.meanVariance = trace / features / rows;
@@ -111,8 +110,8 @@ public final class RidgeReadout {
         }
         LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(features);
         if (!solver.setA(system)) {
-            throw new IllegalStateException("Cholesky failed for ridge alpha " + alpha
-                    + " (lambda " + lambda + "); the system is not positive definite");
+            throw new IllegalStateException("Cholesky failed for ridge alpha " + alpha + " (lambda " + lambda
+                    + "); the system is not positive definite");
         }
         DMatrixRMaj solution = new DMatrixRMaj(features, classes);
         solver.solve(centeredCross, solution);

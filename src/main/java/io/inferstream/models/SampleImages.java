@@ -82,8 +82,7 @@ public final class SampleImages {
 
     /** The image as an 8-bit grayscale picture, pixel values exactly as in the dataset. */
     public BufferedImage image(int index) {
-        BufferedImage image =
-                new BufferedImage(images.cols(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage image = new BufferedImage(images.cols(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, images.cols(), images.rows(), images.pixels()[index]);
         return image;
     }

@@ -47,8 +47,8 @@ public final class SoftmaxTemperature {
     /** Mean negative log-probability of the label under {@code softmax(multiplier * logits)}. */
     public static double logLoss(double[] logits, byte[] labels, double multiplier) {
         if (labels.length == 0 || logits.length % labels.length != 0) {
-            throw new IllegalArgumentException(logits.length + " logits do not split evenly over "
-                    + labels.length + " labels");
+            throw new IllegalArgumentException(
+                    logits.length + " logits do not split evenly over " + labels.length + " labels");
         }
         int classes = logits.length / labels.length;
         double total = 0;

@@ -21,9 +21,15 @@ public final class RecordDecoder {
     private static final Map<Long, Function<byte[], SpecificRecord>> KNOWN = new LinkedHashMap<>();
 
     static {
-        register(ImagePrediction.getClassSchema(), b -> decode(() -> ImagePrediction.getDecoder().decode(b)));
-        register(DeadLetter.getClassSchema(), b -> decode(() -> DeadLetter.getDecoder().decode(b)));
-        register(ImageEvent.getClassSchema(), b -> decode(() -> ImageEvent.getDecoder().decode(b)));
+        register(
+                ImagePrediction.getClassSchema(),
+                b -> decode(() -> ImagePrediction.getDecoder().decode(b)));
+        register(
+                DeadLetter.getClassSchema(),
+                b -> decode(() -> DeadLetter.getDecoder().decode(b)));
+        register(
+                ImageEvent.getClassSchema(),
+                b -> decode(() -> ImageEvent.getDecoder().decode(b)));
     }
 
     private RecordDecoder() {}
@@ -38,7 +44,8 @@ public final class RecordDecoder {
         if (!SingleObjectAvro.hasMarker(value) || value.length < SingleObjectAvro.HEADER_LENGTH) {
             return null;
         }
-        long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint =
+                ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         Function<byte[], SpecificRecord> decoder = KNOWN.get(fingerprint);
         return decoder == null ? null : decoder.apply(value);
     }

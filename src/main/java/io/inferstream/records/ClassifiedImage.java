@@ -9,6 +9,7 @@ public class ClassifiedImage {
     public String modelVersion;
     /** The top-k labels, best first; labels[0] is the prediction. */
     public String[] labels;
+
     public float[] scores;
     public long predictedAt;
 

@@ -22,8 +22,7 @@ public class KafkaInput {
 
     public KafkaInput() {}
 
-    public KafkaInput(
-            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    public KafkaInput(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
@@ -39,7 +38,7 @@ public class KafkaInput {
 
     @Override
     public String toString() {
-        return "KafkaInput{" + coordinates() + ", key=" + Arrays.toString(key)
-                + ", value=" + (value == null ? "null" : value.length + " bytes") + "}";
+        return "KafkaInput{" + coordinates() + ", key=" + Arrays.toString(key) + ", value="
+                + (value == null ? "null" : value.length + " bytes") + "}";
     }
 }

@@ -23,20 +23,30 @@ class InferstreamCliTest {
     @Test
     void shouldOfferHelpOnEverySubcommand() {
         for (String[] command : new String[][] {
-            {"demo"}, {"broker"}, {"run"}, {"produce"}, {"produce", "images"}, {"tail"}, {"models"},
-            {"models", "train-demo"}, {"bench"}
+            {"demo"},
+            {"broker"},
+            {"run"},
+            {"produce"},
+            {"produce", "images"},
+            {"tail"},
+            {"models"},
+            {"models", "train-demo"},
+            {"bench"}
         }) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             String[] result = run(args);
             assertThat(result[0]).as(String.join(" ", command)).isEqualTo("0");
-            assertThat(result[1]).as(String.join(" ", command)).contains("Usage: inferstream " + String.join(" ", command));
+            assertThat(result[1])
+                    .as(String.join(" ", command))
+                    .contains("Usage: inferstream " + String.join(" ", command));
         }
     }
 
     @Test
     void shouldStopAtStartUpNamingAMissingModelFile() {
-        String[] result = run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--model", "models/missing.onnx");
+        String[] result =
+                run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--model", "models/missing.onnx");
 
         assertThat(result[0]).isEqualTo("2");
         assertThat(result[2]).contains("error: model.path = 'models/missing.onnx': expected an existing file");

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageJobConfigTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     private Path model;
 
     @BeforeEach

@@ -11,17 +11,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** The image job against a real local Kafka broker (a child JVM), exactly-once, parallelism 2. */
 class ImageClassifierKafkaITCase {
 
-    @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-    @TempDir Path checkpoints;
+    @TempDir
+    Path checkpoints;
 
     @Test
     void shouldAccountForEveryInputAndPredictLikeTheOfflineModel() throws Exception {

@@ -29,12 +29,10 @@ class ImageClassifierPipelineITCase {
     private static final int PARALLELISM = 2;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(PARALLELISM)
-                            .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(PARALLELISM)
+            .build());
 
     private static ImageJobConfig config(int maxBatch) {
         Map<String, Object> values = new HashMap<>();
@@ -51,7 +49,8 @@ class ImageClassifierPipelineITCase {
         int images = 120;
         List<KafkaInput> inputs = new ArrayList<>();
         for (int i = 0; i < images; i++) {
-            KafkaInput in = new KafkaInput("images", i % 2, i, 1_000L + i, SampleImages.key(i).getBytes(), samples.png(i));
+            KafkaInput in = new KafkaInput(
+                    "images", i % 2, i, 1_000L + i, SampleImages.key(i).getBytes(), samples.png(i));
             inputs.add(in);
         }
         inputs.add(new KafkaInput("images", 0, 1000, 5, "junk".getBytes(), "not an image".getBytes()));
@@ -61,9 +60,8 @@ class ImageClassifierPipelineITCase {
         ImageModelSpec spec = OnnxImageClassifier.inspect(cfg.modelFile(), cfg.modelOverrides);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
-        ImageClassifierJob.Outputs outputs =
-                ImageClassifierJob.build(
-                        env.fromData(inputs, TypeInformation.of(KafkaInput.class)).rebalance(), cfg, spec);
+        ImageClassifierJob.Outputs outputs = ImageClassifierJob.build(
+                env.fromData(inputs, TypeInformation.of(KafkaInput.class)).rebalance(), cfg, spec);
         List<ClassifiedImage> predictions = new ArrayList<>();
         List<DeadLetterRecord> deadLetters = new ArrayList<>();
         try (CloseableIterator<ClassifiedImage> p = outputs.predictions.collectAsync();
@@ -75,8 +73,7 @@ class ImageClassifierPipelineITCase {
 
         assertThat(predictions.size() + deadLetters.size()).isEqualTo(inputs.size());
         assertThat(deadLetters).extracting(x -> x.reason).containsExactlyInAnyOrder("UNDECODABLE_IMAGE", "EMPTY_VALUE");
-        Map<String, ClassifiedImage> bySource =
-                predictions.stream().collect(Collectors.toMap(x -> x.source, x -> x));
+        Map<String, ClassifiedImage> bySource = predictions.stream().collect(Collectors.toMap(x -> x.source, x -> x));
         assertThat(bySource).hasSize(images);
         try (OfflineClassifier oracle = new OfflineClassifier(OfflineClassifier.DEMO_MODEL)) {
             for (int i = 0; i < images; i++) {

@@ -19,22 +19,23 @@ import org.testcontainers.kafka.KafkaContainer;
 @Testcontainers(disabledWithoutDocker = true)
 class ImageClassifierTestcontainersITCase {
 
-    @Container static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.2.0");
+    @Container
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.2.0");
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-    @TempDir Path checkpoints;
+    @TempDir
+    Path checkpoints;
 
     @Test
     void shouldAccountForEveryInputAndPredictLikeTheOfflineModel() throws Exception {
         ImageKafkaScenario scenario = new ImageKafkaScenario(KAFKA.getBootstrapServers(), "container");
-        Topics.ensure(KAFKA.getBootstrapServers(), Map.of(scenario.input(), 2, scenario.output(), 2, scenario.dlq(), 2));
+        Topics.ensure(
+                KAFKA.getBootstrapServers(), Map.of(scenario.input(), 2, scenario.output(), 2, scenario.dlq(), 2));
 
         scenario.run(checkpoints);
     }

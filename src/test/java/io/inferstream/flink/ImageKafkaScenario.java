@@ -71,8 +71,8 @@ final class ImageKafkaScenario {
         int avroEvents = 50;
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < samples.size(); i++) {
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(input(), SampleImages.key(i).getBytes(StandardCharsets.UTF_8), samples.png(i));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                        input(), SampleImages.key(i).getBytes(StandardCharsets.UTF_8), samples.png(i));
                 if (i % 10 == 0) {
                     record.headers().add("event-id", ("header-id-" + i).getBytes(StandardCharsets.UTF_8));
                     record.headers().add("event-time", "2024-01-31T12:00:00Z".getBytes(StandardCharsets.UTF_8));
@@ -114,8 +114,13 @@ final class ImageKafkaScenario {
         check(samples, avroEvents, garbage, out, inputs);
     }
 
-    private void check(SampleImages samples, int avroEvents, List<ProducerRecord<byte[], byte[]>> garbage,
-            List<ConsumerRecord<byte[], byte[]>> out, int inputs) throws Exception {
+    private void check(
+            SampleImages samples,
+            int avroEvents,
+            List<ProducerRecord<byte[], byte[]>> garbage,
+            List<ConsumerRecord<byte[], byte[]>> out,
+            int inputs)
+            throws Exception {
         List<ImagePrediction> predictions = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : out) {
@@ -126,7 +131,9 @@ final class ImageKafkaScenario {
                 deadLetters.add((DeadLetter) value);
             }
         }
-        assertThat(predictions.size() + deadLetters.size()).as("inputs read = predictions + dead letters").isEqualTo(inputs);
+        assertThat(predictions.size() + deadLetters.size())
+                .as("inputs read = predictions + dead letters")
+                .isEqualTo(inputs);
         assertThat(predictions).extracting(ImagePrediction::getId).doesNotHaveDuplicates();
         assertThat(predictions).hasSize(samples.size() + avroEvents);
 
@@ -159,11 +166,20 @@ final class ImageKafkaScenario {
         assertThat(card.find()).as("model card has a 'Sample accuracy:' line").isTrue();
         assertThat(correct).as("correct predictions on the bundled sample").isEqualTo(Integer.parseInt(card.group(2)));
 
-        assertThat(deadLetters).extracting(DeadLetter::getReason)
-                .containsExactlyInAnyOrder("EMPTY_VALUE", "UNDECODABLE_IMAGE", "UNDECODABLE_IMAGE", "UNKNOWN_SCHEMA", "IMAGE_TOO_LARGE", "BAD_HEADER");
+        assertThat(deadLetters)
+                .extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(
+                        "EMPTY_VALUE",
+                        "UNDECODABLE_IMAGE",
+                        "UNDECODABLE_IMAGE",
+                        "UNKNOWN_SCHEMA",
+                        "IMAGE_TOO_LARGE",
+                        "BAD_HEADER");
         for (DeadLetter d : deadLetters) {
-            ProducerRecord<byte[], byte[]> original =
-                    garbage.stream().filter(g -> Arrays.equals(g.key(), bytes(d.getKey()))).findFirst().orElseThrow();
+            ProducerRecord<byte[], byte[]> original = garbage.stream()
+                    .filter(g -> Arrays.equals(g.key(), bytes(d.getKey())))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(bytes(d.getValue())).isEqualTo(original.value() == null ? new byte[0] : original.value());
             assertThat(d.getTopic()).isEqualTo(input());
             assertThat(d.getError()).isNotBlank();
@@ -227,7 +243,8 @@ final class ImageKafkaScenario {
     }
 
     /** Reads from the beginning, skips the first {@code skip} records, returns up to {@code count} more (0: all within the timeout). */
-    private List<ConsumerRecord<byte[], byte[]>> readCommitted(List<String> topics, int count, Duration timeout, int skip) {
+    private List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            List<String> topics, int count, Duration timeout, int skip) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("group.id", "it-reader-" + System.nanoTime());

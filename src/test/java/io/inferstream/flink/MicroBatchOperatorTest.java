@@ -32,9 +32,8 @@ class MicroBatchOperatorTest {
 
     private static OneInputStreamOperatorTestHarness<Integer, String> harness(int maxSize, long maxWaitMs)
             throws Exception {
-        OneInputStreamOperatorTestHarness<Integer, String> harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new MicroBatchOperator<>(new TagWithBatchSize(), maxSize, maxWaitMs));
+        OneInputStreamOperatorTestHarness<Integer, String> harness = new OneInputStreamOperatorTestHarness<>(
+                new MicroBatchOperator<>(new TagWithBatchSize(), maxSize, maxWaitMs));
         harness.setProcessingTime(1_000);
         harness.open();
         return harness;

@@ -60,7 +60,8 @@ class ImageDecoderTest {
         assertThatThrownBy(() -> decoder.decode(new byte[0]))
                 .isInstanceOf(RejectedInputException.class)
                 .hasMessageContaining("empty")
-                .satisfies(e -> assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.EMPTY_VALUE));
+                .satisfies(
+                        e -> assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.EMPTY_VALUE));
     }
 
     @Test
@@ -69,7 +70,8 @@ class ImageDecoderTest {
                 .isInstanceOf(RejectedInputException.class)
                 .hasMessageContaining("not an image format")
                 .hasMessageContaining("68 65 6C 6C")
-                .satisfies(e -> assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
+                .satisfies(e ->
+                        assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
     }
 
     @ParameterizedTest
@@ -80,7 +82,8 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decode(truncated))
                 .isInstanceOf(RejectedInputException.class)
-                .satisfies(e -> assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
+                .satisfies(e ->
+                        assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
     }
 
     @Test
@@ -93,7 +96,8 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decode(bytes))
                 .isInstanceOf(RejectedInputException.class)
-                .satisfies(e -> assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
+                .satisfies(e ->
+                        assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.UNDECODABLE_IMAGE));
     }
 
     @Test
@@ -107,6 +111,7 @@ class ImageDecoderTest {
                 .hasMessageContaining("3000x3000 = 9000000 pixels")
                 .hasMessageContaining("limits.max-pixels")
                 .hasMessageContaining("1000000")
-                .satisfies(e -> assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE));
+                .satisfies(
+                        e -> assertThat(((RejectedInputException) e).reason()).isEqualTo(RejectReason.IMAGE_TOO_LARGE));
     }
 }

@@ -14,8 +14,19 @@ class ImagePreprocessorTest {
     private static ImageModelSpec spec(
             TensorLayout layout, int channels, int height, int width, float scale, float[] mean, float[] std) {
         return new ImageModelSpec(
-                "m", "1", "input", "output", layout, channels, height, width,
-                Collections.nCopies(2, "x"), scale, mean, std, false);
+                "m",
+                "1",
+                "input",
+                "output",
+                layout,
+                channels,
+                height,
+                width,
+                Collections.nCopies(2, "x"),
+                scale,
+                mean,
+                std,
+                false);
     }
 
     private static BufferedImage gray(int width, int height, int... pixels) {
@@ -26,8 +37,7 @@ class ImagePreprocessorTest {
 
     @Test
     void shouldScaleAndNormalizeGrayscalePixels() {
-        ImageModelSpec spec =
-                spec(TensorLayout.NCHW, 1, 2, 2, 1 / 255f, new float[] {0.5f}, new float[] {0.5f});
+        ImageModelSpec spec = spec(TensorLayout.NCHW, 1, 2, 2, 1 / 255f, new float[] {0.5f}, new float[] {0.5f});
 
         float[] tensor = new ImagePreprocessor(spec).toTensor(gray(2, 2, 0, 255, 51, 102));
 
@@ -66,8 +76,7 @@ class ImagePreprocessorTest {
     void shouldApplyPerChannelMeanAndStd() {
         BufferedImage rgb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         rgb.setRGB(0, 0, 0x6480ff); // 100, 128, 255
-        ImageModelSpec spec =
-                spec(TensorLayout.NCHW, 3, 1, 1, 1f, new float[] {100, 28, 55}, new float[] {1, 2, 4});
+        ImageModelSpec spec = spec(TensorLayout.NCHW, 3, 1, 1, 1f, new float[] {100, 28, 55}, new float[] {1, 2, 4});
 
         float[] tensor = new ImagePreprocessor(spec).toTensor(rgb);
 
@@ -76,8 +85,7 @@ class ImagePreprocessorTest {
 
     @Test
     void shouldReplicateGrayIntoThreeChannels() {
-        ImageModelSpec spec =
-                spec(TensorLayout.NCHW, 3, 1, 1, 1f, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+        ImageModelSpec spec = spec(TensorLayout.NCHW, 3, 1, 1, 1f, new float[] {0, 0, 0}, new float[] {1, 1, 1});
 
         assertThat(new ImagePreprocessor(spec).toTensor(gray(1, 1, 77))).containsExactly(77, 77, 77);
     }

@@ -6,19 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl;
 import io.inferstream.models.OnnxGraphBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import ai.onnx.proto.OnnxMl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CNN model contract: what start-up accepts, and the messages that refuse the rest. */
 class ImageModelContractTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** input [N, dims...] -> Flatten -> MatMul with a fixed weight -> output [N,K]. */
     private Path linearModel(long[] inputDims, int classes, Map<String, String> metadata) throws Exception {
@@ -39,7 +40,8 @@ class ImageModelContractTest {
         graph.node("MatMul", List.of(flat, "w"), "scores");
         graph.output("scores", dim("N"), dim(classes));
         Path file = dir.resolve("model-" + System.nanoTime() + ".onnx");
-        Files.write(file, graph.buildModel("test", 7, "linear test model", metadata).toByteArray());
+        Files.write(
+                file, graph.buildModel("test", 7, "linear test model", metadata).toByteArray());
         return file;
     }
 
@@ -67,8 +69,7 @@ class ImageModelContractTest {
 
     @Test
     void shouldApplySoftmaxToLogitsAndReuseTensorsAcrossBatchSizes() throws Exception {
-        Path model =
-                linearModel(new long[] {1, 1, 2}, 2, Map.of(ModelMetadataKeys.OUTPUT_KIND, "logits"));
+        Path model = linearModel(new long[] {1, 1, 2}, 2, Map.of(ModelMetadataKeys.OUTPUT_KIND, "logits"));
 
         try (OnnxImageClassifier classifier = OnnxImageClassifier.load(model, ImageModelOverrides.none(), 4, 1)) {
             // The weight is the identity, so the logits are the pixels themselves.
@@ -77,7 +78,8 @@ class ImageModelContractTest {
 
             double e = Math.E;
             assertThat(three[0]).containsExactly(new float[] {0.5f, 0.5f}, within(1e-6f));
-            assertThat(three[1]).containsExactly(new float[] {(float) (e / (e + 1)), (float) (1 / (e + 1))}, within(1e-6f));
+            assertThat(three[1])
+                    .containsExactly(new float[] {(float) (e / (e + 1)), (float) (1 / (e + 1))}, within(1e-6f));
             assertThat(three[2][1]).isCloseTo((float) (e * e / (e * e + 1)), within(1e-6f));
             assertThat(one[0]).containsExactly(three[1], within(0f));
         }
@@ -139,9 +141,8 @@ class ImageModelContractTest {
     void shouldLetOverridesWinOverModelMetadata() throws Exception {
         Path model = linearModel(new long[] {1, 2, 2}, 2, Map.of(ModelMetadataKeys.LABELS, "a,b"));
 
-        ImageModelSpec spec =
-                OnnxImageClassifier.inspect(
-                        model, new ImageModelOverrides(Map.of(ModelMetadataKeys.LABELS, "[\"x\",\"y\"]"), null, null));
+        ImageModelSpec spec = OnnxImageClassifier.inspect(
+                model, new ImageModelOverrides(Map.of(ModelMetadataKeys.LABELS, "[\"x\",\"y\"]"), null, null));
 
         assertThat(spec.labels).containsExactly("x", "y");
     }

@@ -32,7 +32,8 @@ class LocalKafkaBrokerITCase {
         long pid = broker.pid();
         try (broker) {
             String topic = "transactions-" + UUID.randomUUID();
-            assertThat(Topics.ensure(broker.bootstrapServers(), Map.of(topic, 1))).containsExactly(topic);
+            assertThat(Topics.ensure(broker.bootstrapServers(), Map.of(topic, 1)))
+                    .containsExactly(topic);
 
             try (KafkaProducer<String, String> producer = transactionalProducer(broker.bootstrapServers())) {
                 producer.initTransactions();
@@ -53,7 +54,9 @@ class LocalKafkaBrokerITCase {
                     .containsExactly("committed-1", "committed-2", "aborted-1", "committed-3");
         }
 
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("broker pid %s", pid).isEmpty();
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+                .as("broker pid %s", pid)
+                .isEmpty();
         assertThat(dataDir).doesNotExist();
         broker.close(); // a second close is a no-op, not an error
     }
@@ -66,10 +69,13 @@ class LocalKafkaBrokerITCase {
             Topics.ensure(first.bootstrapServers(), Map.of(topic, 1));
             try (KafkaProducer<String, String> producer =
                     new KafkaProducer<>(producerProperties(first.bootstrapServers()))) {
-                producer.send(new ProducerRecord<>(topic, "k", "before-restart")).get();
+                producer.send(new ProducerRecord<>(topic, "k", "before-restart"))
+                        .get();
             }
         }
-        assertThat(dataDir.resolve("broker.log")).as("kept with deleteOnClose=false").exists();
+        assertThat(dataDir.resolve("broker.log"))
+                .as("kept with deleteOnClose=false")
+                .exists();
 
         try (LocalKafkaBroker second = LocalKafkaBroker.start(dataDir, 0, true)) {
             assertThat(Topics.exists(second.bootstrapServers(), topic)).isTrue();

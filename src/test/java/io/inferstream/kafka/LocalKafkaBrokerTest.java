@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalKafkaBrokerTest {
 
-    @TempDir Path tempDir;
+    @TempDir
+    Path tempDir;
 
     private final String savedClassPathFile = System.getProperty(ChildJvm.CLASSPATH_FILE_PROPERTY);
 
@@ -37,7 +38,9 @@ class LocalKafkaBrokerTest {
                 .hasMessageContaining(missing.toAbsolutePath().toString())
                 .hasMessageContaining("-DskipTests package")
                 .hasMessageContaining("mvn generate-resources");
-        assertThat(dataDir).as("nothing is written before the class path is known").doesNotExist();
+        assertThat(dataDir)
+                .as("nothing is written before the class path is known")
+                .doesNotExist();
     }
 
     @Test
@@ -50,7 +53,9 @@ class LocalKafkaBrokerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("exited with code 1, expected 0")
                 .hasMessageContaining("kafka.tools.StorageTool");
-        assertThat(tempDir.resolve("broker").resolve("broker.out")).as("kept to explain the failure").exists();
+        assertThat(tempDir.resolve("broker").resolve("broker.out"))
+                .as("kept to explain the failure")
+                .exists();
     }
 
     @Test

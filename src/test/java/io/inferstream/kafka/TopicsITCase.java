@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TopicsITCase {
 
-    @RegisterExtension static KafkaBroker kafka = new KafkaBroker();
+    @RegisterExtension
+    static KafkaBroker kafka = new KafkaBroker();
 
     @Test
     void shouldCreateOnlyTheMissingTopicsWithTheirPartitionCounts() throws Exception {
@@ -29,7 +30,9 @@ class TopicsITCase {
                 .containsExactly(missing);
 
         assertThat(partitions(missing)).isEqualTo(3);
-        assertThat(partitions(existing)).as("an existing topic is left as it is").isEqualTo(1);
+        assertThat(partitions(existing))
+                .as("an existing topic is left as it is")
+                .isEqualTo(1);
     }
 
     @Test
@@ -40,7 +43,9 @@ class TopicsITCase {
         kafka.createTopic(topic, 2);
 
         assertThat(Topics.exists(kafka.bootstrapServers(), topic)).isTrue();
-        assertThat(kafka.createTopic(topic, 2)).as("creating it again is harmless").isEqualTo(topic);
+        assertThat(kafka.createTopic(topic, 2))
+                .as("creating it again is harmless")
+                .isEqualTo(topic);
     }
 
     @Test
@@ -68,7 +73,8 @@ class TopicsITCase {
 
     private static int partitions(String topic) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            TopicDescription description =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             return description.partitions().size();
         }
     }

@@ -57,23 +57,24 @@ class DemoModelTest {
         assertThat(session.getMetadata().getProducerName()).isEqualTo("inferstream");
         assertThat(session.getMetadata().getGraphName()).isEqualTo("fashion-cnn");
         assertThat(session.getMetadata().getVersion()).isEqualTo(1);
-        assertThat(session.getMetadata().getCustomMetadata()).containsAllEntriesOf(Map.of(
-                "inferstream.model.name", "fashion-cnn",
-                "inferstream.model.version", "1",
-                "inferstream.labels", "[\"T-shirt/top\",\"Trouser\",\"Pullover\",\"Dress\","
-                        + "\"Coat\",\"Sandal\",\"Shirt\",\"Sneaker\",\"Bag\",\"Ankle boot\"]",
-                "inferstream.input.layout", "NCHW",
-                "inferstream.input.scale", "0.00392156862745098",
-                "inferstream.input.mean", "0.2860",
-                "inferstream.input.std", "0.3530",
-                "inferstream.output.kind", "probabilities"));
+        assertThat(session.getMetadata().getCustomMetadata())
+                .containsAllEntriesOf(Map.of(
+                        "inferstream.model.name", "fashion-cnn",
+                        "inferstream.model.version", "1",
+                        "inferstream.labels",
+                                "[\"T-shirt/top\",\"Trouser\",\"Pullover\",\"Dress\","
+                                        + "\"Coat\",\"Sandal\",\"Shirt\",\"Sneaker\",\"Bag\",\"Ankle boot\"]",
+                        "inferstream.input.layout", "NCHW",
+                        "inferstream.input.scale", "0.00392156862745098",
+                        "inferstream.input.mean", "0.2860",
+                        "inferstream.input.std", "0.3530",
+                        "inferstream.output.kind", "probabilities"));
     }
 
     @Test
     void shouldScoreTheCommittedSampleAsTheModelCardStates() throws Exception {
         Matcher line = singleSampleAccuracyLine();
-        IdxFiles.Images images =
-                IdxFiles.readImages(SAMPLE.resolve("t10k-500-images-idx3-ubyte.gz"));
+        IdxFiles.Images images = IdxFiles.readImages(SAMPLE.resolve("t10k-500-images-idx3-ubyte.gz"));
         byte[] labels = IdxFiles.readLabels(SAMPLE.resolve("t10k-500-labels-idx1-ubyte.gz"));
         assertThat(images.count()).isEqualTo(500);
         assertThat(labels).hasSize(500);
@@ -85,20 +86,23 @@ class DemoModelTest {
             assertThat(sum(probabilities[i])).isCloseTo(1.0, within(1e-4));
             correct += argMax(probabilities[i]) == labels[i] ? 1 : 0;
         }
-        assertThat(correct).as("correct sample predictions, against the card's line '%s'",
-                line.group()).isEqualTo(Integer.parseInt(line.group(2)));
+        assertThat(correct)
+                .as("correct sample predictions, against the card's line '%s'", line.group())
+                .isEqualTo(Integer.parseInt(line.group(2)));
         assertThat(Integer.parseInt(line.group(3))).isEqualTo(500);
-        assertThat(String.format(Locale.ROOT, "%.4f", correct / 500.0))
-                .isEqualTo(line.group(1));
+        assertThat(String.format(Locale.ROOT, "%.4f", correct / 500.0)).isEqualTo(line.group(1));
     }
 
     private static Matcher singleSampleAccuracyLine() throws IOException {
         String card = Files.readString(CARD);
         Matcher line = SAMPLE_LINE.matcher(card);
-        assertThat(line.find()).as("a 'Sample accuracy: 0.XXXX (N/500)' line in " + CARD).isTrue();
+        assertThat(line.find())
+                .as("a 'Sample accuracy: 0.XXXX (N/500)' line in " + CARD)
+                .isTrue();
         int end = line.end();
         assertThat(SAMPLE_LINE.matcher(card).region(end, card.length()).find())
-                .as("only one 'Sample accuracy:' line in " + CARD).isFalse();
+                .as("only one 'Sample accuracy:' line in " + CARD)
+                .isFalse();
         return line;
     }
 
@@ -115,8 +119,8 @@ class DemoModelTest {
                 batch[i * pixels + p] = ((images.pixels()[i][p] & 0xFF) * scale - mean) / std;
             }
         }
-        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch),
-                        new long[] {images.count(), 1, 28, 28});
+        try (OnnxTensor input =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), new long[] {images.count(), 1, 28, 28});
                 OrtSession.Result result = session.run(Map.of("input", input))) {
             return (float[][]) result.get(0).getValue();
         }

@@ -83,8 +83,7 @@ class IdxFilesTest {
 
     private Path writeHeader(String name, int... ints) throws IOException {
         Path file = dir.resolve(name);
-        try (DataOutputStream out =
-                new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
+        try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file)))) {
             for (int value : ints) {
                 out.writeInt(value);
             }

@@ -31,12 +31,11 @@ class OnnxGraphBuilderTest {
                 .initializer("w", new float[] {1, -1, -1, 1}, 1, 1, 2, 2);
         String conv = graph.node("Conv", List.of("x", "w"), "conv", ints("kernel_shape", 2, 2));
         String relu = graph.node("Relu", List.of(conv), "relu");
-        String pool = graph.node("MaxPool", List.of(relu), "pool",
-                ints("kernel_shape", 2, 2), ints("strides", 1, 1));
+        String pool = graph.node("MaxPool", List.of(relu), "pool", ints("kernel_shape", 2, 2), ints("strides", 1, 1));
         graph.node("Flatten", List.of(pool), "y", integer("axis", 1));
         graph.output("y", dim("N"), dim(4));
-        return graph.buildModel("inferstream-test", 3, "tiny test graph",
-                Map.of("inferstream.model.name", "tiny")).toByteArray();
+        return graph.buildModel("inferstream-test", 3, "tiny test graph", Map.of("inferstream.model.name", "tiny"))
+                .toByteArray();
     }
 
     @Test
@@ -51,8 +50,7 @@ class OnnxGraphBuilderTest {
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(convReluPoolModel());
-                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch),
-                        new long[] {2, 1, 4, 4});
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), new long[] {2, 1, 4, 4});
                 OrtSession.Result result = session.run(Map.of("x", x))) {
             float[][] y = (float[][]) result.get(0).getValue();
 
@@ -68,8 +66,7 @@ class OnnxGraphBuilderTest {
             assertThat(session.getMetadata().getProducerName()).isEqualTo("inferstream-test");
             assertThat(session.getMetadata().getGraphName()).isEqualTo("tiny");
             assertThat(session.getMetadata().getVersion()).isEqualTo(3);
-            assertThat(session.getMetadata().getCustomMetadata())
-                    .containsEntry("inferstream.model.name", "tiny");
+            assertThat(session.getMetadata().getCustomMetadata()).containsEntry("inferstream.model.name", "tiny");
         }
     }
 

@@ -14,10 +14,15 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class RecordEncoderTest {
-    private static final ClassifiedImage PREDICTION =
-            new ClassifiedImage(
-                    "id-1", "cam1", 1_700_000_000_000L, "fashion-cnn", "1",
-                    new String[] {"Bag", "Coat"}, new float[] {0.75f, 0.25f}, 1_700_000_000_123L);
+    private static final ClassifiedImage PREDICTION = new ClassifiedImage(
+            "id-1",
+            "cam1",
+            1_700_000_000_000L,
+            "fashion-cnn",
+            "1",
+            new String[] {"Bag", "Coat"},
+            new float[] {0.75f, 0.25f},
+            1_700_000_000_123L);
 
     @Test
     void shouldRoundTripAPredictionThroughAvroSingleObjectEncoding() {
@@ -38,7 +43,8 @@ class RecordEncoderTest {
     void shouldWriteJsonWithTheSameFieldNamesAsTheSchema() throws Exception {
         JsonNode json = new ObjectMapper().readTree(RecordEncoder.encode(PREDICTION, OutputFormat.JSON));
 
-        for (org.apache.avro.Schema.Field field : ImagePrediction.getClassSchema().getFields()) {
+        for (org.apache.avro.Schema.Field field :
+                ImagePrediction.getClassSchema().getFields()) {
             assertThat(json.has(field.name())).as(field.name()).isTrue();
         }
         assertThat(json.get("topK").get(0).get("label").asText()).isEqualTo("Bag");

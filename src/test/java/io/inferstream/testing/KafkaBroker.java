@@ -34,7 +34,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         if (depth++ > 0) {
             return;
         }
-        broker = LocalKafkaBroker.start(newDataDir(context.getRequiredTestClass().getSimpleName()), 0, true);
+        broker =
+                LocalKafkaBroker.start(newDataDir(context.getRequiredTestClass().getSimpleName()), 0, true);
     }
 
     @Override

@@ -28,9 +28,8 @@ public final class OfflineClassifier implements AutoCloseable {
         for (int i = 0; i < pixels.length; i++) {
             input[i] = ((pixels[i] & 0xff) / 255f - MEAN) / STD;
         }
-        try (OnnxTensor tensor =
-                        OnnxTensor.createTensor(
-                                OrtEnvironment.getEnvironment(), FloatBuffer.wrap(input), new long[] {1, 1, 28, 28});
+        try (OnnxTensor tensor = OnnxTensor.createTensor(
+                        OrtEnvironment.getEnvironment(), FloatBuffer.wrap(input), new long[] {1, 1, 28, 28});
                 OrtSession.Result result = session.run(Map.of("input", tensor))) {
             return ((float[][]) result.get(0).getValue())[0];
         }
