@@ -7,6 +7,7 @@ import io.inferstream.image.ImageDecoder;
 import io.inferstream.image.ImagePreprocessor;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.OnnxImageClassifier;
+import io.inferstream.kafka.KafkaClients;
 import io.inferstream.kafka.Topics;
 import io.inferstream.models.SampleImages;
 import java.io.PrintStream;
@@ -191,7 +192,7 @@ public final class ImageBenchmark {
 
     /** Sends {@code count} sample PNGs; at {@code rate} per second, or as fast as possible with 0. */
     private void produce(String topic, int count, int rate) {
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 int index = i % samples.size();
@@ -209,17 +210,6 @@ public final class ImageBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("linger.ms", "5");
-        props.put("acks", "all");
-        return new KafkaProducer<>(
-                props,
-                new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
 
     private byte[][] pngs;

@@ -1,5 +1,6 @@
 package io.inferstream.cli;
 
+import io.inferstream.kafka.KafkaClients;
 import io.inferstream.models.SampleImages;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -9,38 +10,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Sends the bundled sample images as PNG files at a fixed rate, round after round, with a
  * damaged image now and then so the dead-letter topic has something to show.
  */
-final class DemoFeeder {
+final class DemoFeeder extends BackgroundLoop {
     private static final int DAMAGED_EVERY = 100;
 
     private final String bootstrap;
     private final String topic;
     private final int rate;
-    private final Thread thread;
-    private volatile boolean running = true;
 
     DemoFeeder(String bootstrap, String topic, int rate) {
+        super("demo-feeder");
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.rate = Math.max(1, rate);
-        this.thread = new Thread(this::feed, "demo-feeder");
-        this.thread.setDaemon(true);
     }
 
-    void start() {
-        thread.start();
-    }
-
-    void stop() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void feed() {
+    @Override
+    void loop() {
         SampleImages samples = SampleImages.loadBundled();
         byte[][] pngs = new byte[samples.size()][];
         for (int i = 0; i < pngs.length; i++) {
@@ -49,8 +34,8 @@ final class DemoFeeder {
         long intervalNanos = 1_000_000_000L / rate;
         long next = System.nanoTime();
         long sent = 0;
-        try (KafkaProducer<byte[], byte[]> producer = ProduceCommand.producer(bootstrap)) {
-            while (running) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
+            while (running()) {
                 int index = (int) (sent % pngs.length);
                 byte[] key = SampleImages.key(index).getBytes(StandardCharsets.UTF_8);
                 byte[] value = pngs[index];
@@ -70,7 +55,7 @@ final class DemoFeeder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            if (running) {
+            if (running()) {
                 System.err.println("demo feeder stopped: " + e);
             }
         }

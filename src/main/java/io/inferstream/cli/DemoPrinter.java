@@ -17,35 +17,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads the committed predictions and dead letters and prints one line per record: source,
  * predicted label and score, the true label, running accuracy and events per second.
  */
-final class DemoPrinter {
+final class DemoPrinter extends BackgroundLoop {
     private final String bootstrap;
     private final List<String> topics;
-    private final Thread thread;
     private final ArrayDeque<Long> recentArrivals = new ArrayDeque<>();
-    private volatile boolean running = true;
     private long predictions;
     private long labelled;
     private long correct;
     private long deadLetters;
 
     DemoPrinter(String bootstrap, String predictionTopic, String deadLetterTopic) {
+        super("demo-printer");
         this.bootstrap = bootstrap;
         this.topics = List.of(predictionTopic, deadLetterTopic);
-        this.thread = new Thread(this::print, "demo-printer");
-        this.thread.setDaemon(true);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    void stop() {
-        running = false;
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     synchronized long predictions() {
@@ -58,7 +42,8 @@ final class DemoPrinter {
                 predictions, deadLetters, labelled == 0 ? 0.0 : 100.0 * correct / labelled, labelled);
     }
 
-    private void print() {
+    @Override
+    void loop() {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("group.id", "inferstream-demo-printer");
@@ -67,13 +52,13 @@ final class DemoPrinter {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(topics);
-            while (running) {
+            while (running()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     System.out.println(line(RecordDecoder.decodeAvro(record.value())));
                 }
             }
         } catch (RuntimeException e) {
-            if (running) {
+            if (running()) {
                 System.err.println("demo printer stopped: " + e);
             }
         }

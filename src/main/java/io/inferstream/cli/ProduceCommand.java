@@ -1,6 +1,7 @@
 package io.inferstream.cli;
 
 import io.inferstream.avro.ImageEvent;
+import io.inferstream.kafka.KafkaClients;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -8,12 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,7 +53,7 @@ public final class ProduceCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             List<Path> files = imageFiles(paths);
-            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
                 for (Path file : files) {
                     String key = file.getFileName().toString();
                     byte[] bytes = Files.readAllBytes(file);
@@ -99,14 +98,5 @@ public final class ProduceCommand implements Runnable {
             String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
             return Files.isRegularFile(path) && EXTENSIONS.stream().anyMatch(name::endsWith);
         }
-    }
-
-    /** A plain byte-array producer that waits for all replicas. */
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("acks", "all");
-        props.put("linger.ms", "5");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

@@ -10,6 +10,7 @@ import io.inferstream.models.SampleImages;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.KafkaInput;
+import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.OfflineClassifier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -29,10 +29,7 @@ class ImageClassifierPipelineITCase {
     private static final int PARALLELISM = 2;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(PARALLELISM)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkClusters.withSlots(PARALLELISM);
 
     private static ImageJobConfig config(int maxBatch) {
         Map<String, Object> values = new HashMap<>();

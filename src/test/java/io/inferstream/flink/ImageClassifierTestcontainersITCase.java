@@ -1,9 +1,9 @@
 package io.inferstream.flink;
 
 import io.inferstream.kafka.Topics;
+import io.inferstream.testing.FlinkClusters;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,10 +23,7 @@ class ImageClassifierTestcontainersITCase {
     static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.2.0");
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkClusters.withSlots(2);
 
     @TempDir
     Path checkpoints;

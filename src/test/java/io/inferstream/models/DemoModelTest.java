@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.inferstream.testing.OfflineClassifier;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ class DemoModelTest {
         int correct = 0;
         for (int i = 0; i < labels.length; i++) {
             assertThat(sum(probabilities[i])).isCloseTo(1.0, within(1e-4));
-            correct += argMax(probabilities[i]) == labels[i] ? 1 : 0;
+            correct += OfflineClassifier.argMax(probabilities[i]) == labels[i] ? 1 : 0;
         }
         assertThat(correct)
                 .as("correct sample predictions, against the card's line '%s'", line.group())
@@ -136,15 +137,5 @@ class DemoModelTest {
             total += v;
         }
         return total;
-    }
-
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int k = 1; k < values.length; k++) {
-            if (values[k] > values[best]) {
-                best = k;
-            }
-        }
-        return best;
     }
 }
