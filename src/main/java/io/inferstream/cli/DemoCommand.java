@@ -69,8 +69,9 @@ public final class DemoCommand implements Callable<Integer> {
             } else {
                 stop.await();
             }
-            System.out.println(session.printer.summary());
-            return session.printer.predictions() > 0 ? 0 : 1;
+            DemoPrinter printer = session.printer;
+            System.out.println(printer.summary());
+            return printer.predictions() > 0 ? 0 : 1;
         } finally {
             session.close();
             try {
@@ -106,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
             Topics.ensure(
                     bootstrap,
                     Map.of(cfg.common.inputTopic, 2, cfg.common.outputTopic, 2, cfg.common.deadLetterTopic, 2));
-            int port = LocalPorts.isFree(webUiPort) ? webUiPort : LocalPorts.free();
+            int port = webUiPort != 0 && LocalPorts.isFree(webUiPort) ? webUiPort : LocalPorts.free();
             env = JobEnvironments.localWithWebUi(cfg.common, port);
             var spec = ImageJobPipeline.wire(env, cfg);
             job = env.executeAsync(cfg.common.jobName);

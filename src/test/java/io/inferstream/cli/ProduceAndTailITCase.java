@@ -1,0 +1,92 @@
+package io.inferstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferstream.models.SampleImages;
+import io.inferstream.testing.KafkaBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code produce images} and {@code tail} against a real broker. */
+class ProduceAndTailITCase {
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void shouldSendEveryImageOfAFolderKeyedByFileNameAndTailThem() throws Exception {
+        SampleImages samples = SampleImages.loadBundled();
+        for (int i = 0; i < 3; i++) {
+            Files.write(folder.resolve("img-" + i + ".png"), samples.png(i));
+        }
+        Files.writeString(folder.resolve("notes.txt"), "not an image, skipped");
+        String topic = KAFKA.createTopic("cli-images", 1);
+
+        int code = Inferstream.commandLine()
+                .execute(
+                        "produce",
+                        "images",
+                        "--bootstrap",
+                        KAFKA.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        folder.toString());
+
+        assertThat(code).isZero();
+        Map<String, byte[]> received = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(topic, 3)) {
+            received.put(new String(r.key(), StandardCharsets.UTF_8), r.value());
+        }
+        assertThat(received).containsOnlyKeys("img-0.png", "img-1.png", "img-2.png");
+        assertThat(received.get("img-1.png")).isEqualTo(samples.png(1));
+
+        String tailed = captureOut(() -> Inferstream.commandLine()
+                .execute("tail", "--bootstrap", KAFKA.bootstrapServers(), "--topic", topic, "--max", "3"));
+        assertThat(tailed.lines()).hasSize(3);
+        assertThat(tailed).contains("0:0 img-0.png ").contains("bytes, starting 89 50 4E 47");
+    }
+
+    private static String captureOut(Runnable action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(out);
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
+        Properties props = KAFKA.clientProperties();
+        props.put("group.id", "cli-test");
+        props.put("auto.offset.reset", "earliest");
+        List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (records.size() < count && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
