@@ -10,12 +10,30 @@ public final class ModelMetadataKeys {
     public static final String LAYOUT = "inferstream.input.layout";
     /** Multiplier applied to 0-255 pixel values before normalization, such as 1/255. */
     public static final String INPUT_SCALE = "inferstream.input.scale";
-    /** Per-channel mean, comma-separated; one value applies to every channel. */
+    /** Per-channel (image) or per-feature (tick) mean, comma-separated; one value applies to all. */
     public static final String INPUT_MEAN = "inferstream.input.mean";
     /** Per-channel standard deviation, comma-separated; one value applies to every channel. */
     public static final String INPUT_STD = "inferstream.input.std";
     /** {@code probabilities} or {@code logits}. */
     public static final String OUTPUT_KIND = "inferstream.output.kind";
+
+    // RNN cells (the tick job). Tensor names; defaults x, h, y, h_next.
+    /** Name of the feature input x [N,F]. */
+    public static final String RNN_INPUT = "inferstream.rnn.input";
+    /** Names of the state inputs, comma-separated: "h", or "h,c" for an LSTM. */
+    public static final String RNN_STATE_INPUTS = "inferstream.rnn.state-inputs";
+    /** Names of the next-state outputs, in the order of the state inputs: "h_next" or "h_next,c_next". */
+    public static final String RNN_STATE_OUTPUTS = "inferstream.rnn.state-outputs";
+    /** Name of the prediction output y [N,O]. */
+    public static final String RNN_OUTPUT = "inferstream.rnn.output";
+    /** Names of the O output columns, JSON array or comma-separated, e.g. ["forecast"]. */
+    public static final String OUTPUT_NAMES = "inferstream.output.names";
+    /** Per-output mean and std mapping y back to the user's units: y * std + mean. */
+    public static final String OUTPUT_MEAN = "inferstream.output.mean";
+
+    public static final String OUTPUT_STD = "inferstream.output.std";
+    /** Per-key input transform before standardization: none, or log-return (ln(v_t / v_t-1)). */
+    public static final String INPUT_TRANSFORM = "inferstream.input.transform";
 
     private ModelMetadataKeys() {}
 }
