@@ -1,14 +1,14 @@
 package io.inferstream.cli;
 
-import io.inferstream.config.ConfigFiles;
 import io.inferstream.config.ImageJobConfig;
-import io.inferstream.flink.ImageJobPipeline;
+import io.inferstream.config.TickJobConfig;
 import io.inferstream.flink.JobEnvironments;
+import io.inferstream.flink.PreparedJob;
 import io.inferstream.kafka.LocalKafkaBroker;
 import io.inferstream.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description =
-                "Start a local Kafka broker and the image job, feed sample images, print predictions. Ctrl-C stops everything.")
+                "Start a local Kafka broker and both jobs, feed sample images and synthetic sensor ticks, print predictions. Ctrl-C stops everything.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "20", description = "Images sent per second (default: ${DEFAULT-VALUE}).")
@@ -45,10 +45,28 @@ public final class DemoCommand implements Callable<Integer> {
     int webUiPort;
 
     @Option(
-            names = "--config",
+            names = "--tick-rate",
+            defaultValue = "2000",
+            description = "Ticks sent per second, over all sensors (default: ${DEFAULT-VALUE}).")
+    int tickRate;
+
+    @Option(
+            names = "--sensors",
+            defaultValue = "1000",
+            description = "Number of synthetic sensors (keys) (default: ${DEFAULT-VALUE}).")
+    int sensors;
+
+    @Option(
+            names = "--image-config",
             defaultValue = "jobs/image-classifier.yaml",
-            description = "Job configuration (default: ${DEFAULT-VALUE}).")
-    Path config;
+            description = "Image job configuration (default: ${DEFAULT-VALUE}).")
+    Path imageConfig;
+
+    @Option(
+            names = "--tick-config",
+            defaultValue = "jobs/tick-forecaster.yaml",
+            description = "Tick job configuration (default: ${DEFAULT-VALUE}).")
+    Path tickConfig;
 
     @Override
     public Integer call() throws Exception {
@@ -71,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             DemoPrinter printer = session.printer;
             System.out.println(printer.summary());
-            return printer.predictions() > 0 ? 0 : 1;
+            return printer.predictions() > 0 && printer.tickPredictions() > 0 ? 0 : 1;
         } finally {
             session.close();
             try {
@@ -88,7 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
         private LocalKafkaBroker broker;
         private StreamExecutionEnvironment env;
         private JobClient job;
-        private DemoFeeder feeder;
+        private DemoFeeder imageFeeder;
+        private TickFeeder tickFeeder;
         private DemoPrinter printer;
         private boolean closed;
 
@@ -100,34 +119,51 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Starting a local Kafka broker ...");
             broker = LocalKafkaBroker.start(runDir.resolve("kafka"), 0, true);
             String bootstrap = broker.bootstrapServers();
-            Map<String, Object> values = new LinkedHashMap<>(ConfigFiles.load(config));
-            values.put("kafka.bootstrap", bootstrap);
-            values.put("checkpoint.dir", runDir.resolve("checkpoints").toString());
-            ImageJobConfig cfg = ImageJobConfig.from(values);
-            Topics.ensure(
+            Map<String, Object> overrides = Map.of(
+                    "kafka.bootstrap",
                     bootstrap,
-                    Map.of(cfg.common.inputTopic, 2, cfg.common.outputTopic, 2, cfg.common.deadLetterTopic, 2));
+                    "checkpoint.dir",
+                    runDir.resolve("checkpoints").toString());
+            PreparedJob images = PreparedJob.load(ImageJobConfig.JOB, imageConfig, overrides);
+            PreparedJob ticks = PreparedJob.load(TickJobConfig.JOB, tickConfig, overrides);
+            Topics.ensure(bootstrap, images.topics());
+            Topics.ensure(bootstrap, ticks.topics());
             int port = webUiPort != 0 && LocalPorts.isFree(webUiPort) ? webUiPort : LocalPorts.free();
-            env = JobEnvironments.localWithWebUi(cfg.common, port);
-            var spec = ImageJobPipeline.wire(env, cfg);
-            job = env.executeAsync(cfg.common.jobName);
+            // Both pipelines in one Flink job on one local runtime: one web UI, one checkpoint.
+            env = JobEnvironments.localWithWebUi(ticks.flinkConfiguration, port);
+            String imageModel = images.wire(env);
+            String tickModel = ticks.wire(env);
+            job = env.executeAsync("inferstream-demo");
             System.out.printf(
-                    "Kafka %s (pid %d) | Flink web UI http://127.0.0.1:%d | model %s%n"
-                            + "Sending %d sample images/s to '%s'; predictions from '%s', dead letters from '%s'.%n"
-                            + "Predictions appear at each checkpoint (exactly-once, every %d ms). Ctrl-C stops everything.%n",
+                    "Kafka %s (pid %d) | Flink web UI http://127.0.0.1:%d%n"
+                            + "Images: %d/s to '%s' -> %s -> '%s' (dead letters '%s')%n"
+                            + "Ticks:  %d/s over %d sensors to '%s' -> %s -> '%s' (dead letters '%s')%n"
+                            + "Outputs appear at each checkpoint (exactly-once, every %d ms). Ctrl-C stops everything.%n",
                     bootstrap,
                     broker.pid(),
                     port,
-                    spec,
                     rate,
-                    cfg.common.inputTopic,
-                    cfg.common.outputTopic,
-                    cfg.common.deadLetterTopic,
-                    cfg.common.checkpointIntervalMs);
-            printer = new DemoPrinter(bootstrap, cfg.common.outputTopic, cfg.common.deadLetterTopic);
+                    images.settings.inputTopic,
+                    imageModel,
+                    images.settings.outputTopic,
+                    images.settings.deadLetterTopic,
+                    tickRate,
+                    sensors,
+                    ticks.settings.inputTopic,
+                    tickModel,
+                    ticks.settings.outputTopic,
+                    ticks.settings.deadLetterTopic,
+                    images.settings.checkpointIntervalMs);
+            printer = new DemoPrinter(
+                    bootstrap,
+                    List.of(
+                            images.settings.outputTopic, images.settings.deadLetterTopic,
+                            ticks.settings.outputTopic, ticks.settings.deadLetterTopic));
             printer.start();
-            feeder = new DemoFeeder(bootstrap, cfg.common.inputTopic, rate);
-            feeder.start();
+            imageFeeder = new DemoFeeder(bootstrap, images.settings.inputTopic, rate);
+            imageFeeder.start();
+            tickFeeder = new TickFeeder(bootstrap, ticks.settings.inputTopic, tickRate, sensors);
+            tickFeeder.start();
         }
 
         @Override
@@ -136,8 +172,11 @@ public final class DemoCommand implements Callable<Integer> {
                 return;
             }
             closed = true;
-            if (feeder != null) {
-                feeder.stop();
+            if (imageFeeder != null) {
+                imageFeeder.stop();
+            }
+            if (tickFeeder != null) {
+                tickFeeder.stop();
             }
             if (printer != null) {
                 printer.stop();

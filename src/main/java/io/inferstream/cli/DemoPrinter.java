@@ -2,6 +2,7 @@ package io.inferstream.cli;
 
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.TickPrediction;
 import io.inferstream.models.SampleImages;
 import io.inferstream.output.RecordDecoder;
 import java.time.Duration;
@@ -25,11 +26,12 @@ final class DemoPrinter extends BackgroundLoop {
     private long labelled;
     private long correct;
     private long deadLetters;
+    private final TickDemoStats ticks = new TickDemoStats();
 
-    DemoPrinter(String bootstrap, String predictionTopic, String deadLetterTopic) {
+    DemoPrinter(String bootstrap, List<String> topics) {
         super("demo-printer");
         this.bootstrap = bootstrap;
-        this.topics = List.of(predictionTopic, deadLetterTopic);
+        this.topics = List.copyOf(topics);
     }
 
     synchronized long predictions() {
@@ -38,8 +40,12 @@ final class DemoPrinter extends BackgroundLoop {
 
     synchronized String summary() {
         return String.format(
-                "%d predictions, %d dead letters, accuracy %.1f%% on %d labelled images",
-                predictions, deadLetters, labelled == 0 ? 0.0 : 100.0 * correct / labelled, labelled);
+                "%d image predictions, %d dead letters, accuracy %.1f%% on %d labelled images; %s",
+                predictions, deadLetters, labelled == 0 ? 0.0 : 100.0 * correct / labelled, labelled, ticks.summary());
+    }
+
+    synchronized long tickPredictions() {
+        return ticks.count();
     }
 
     @Override
@@ -54,7 +60,10 @@ final class DemoPrinter extends BackgroundLoop {
             consumer.subscribe(topics);
             while (running()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    System.out.println(line(RecordDecoder.decodeAvro(record.value())));
+                    String line = line(RecordDecoder.decodeAvro(record.value()));
+                    if (line != null) {
+                        System.out.println(line);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -71,6 +80,9 @@ final class DemoPrinter extends BackgroundLoop {
             return String.format(
                     "dead letter  %s-%d@%d  %s: %s",
                     d.getTopic(), d.getPartition(), d.getOffset(), d.getReason(), d.getError());
+        }
+        if (record instanceof TickPrediction) {
+            return ticks.line((TickPrediction) record);
         }
         if (!(record instanceof ImagePrediction)) {
             return "unexpected record: " + record;

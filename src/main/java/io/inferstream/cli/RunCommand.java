@@ -1,10 +1,8 @@
 package io.inferstream.cli;
 
-import io.inferstream.config.ConfigFiles;
-import io.inferstream.config.ImageJobConfig;
-import io.inferstream.flink.ImageJobPipeline;
+import io.inferstream.config.StreamJobSettings;
 import io.inferstream.flink.JobEnvironments;
-import io.inferstream.inference.ImageModelSpec;
+import io.inferstream.flink.PreparedJob;
 import io.inferstream.kafka.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,7 +20,7 @@ import picocli.CommandLine.Parameters;
         description = "Run a job on a local Flink runtime against a Kafka cluster, until Ctrl-C.")
 public final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "The job: image-classifier.")
+    @Parameters(index = "0", description = "The job: image-classifier or tick-forecaster.")
     String job;
 
     @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers, HOST:PORT.")
@@ -55,6 +53,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--delivery", description = "exactly-once or at-least-once (delivery).")
     String delivery;
 
+    @Option(names = "--state-backend", description = "hashmap or rocksdb (tick-forecaster; state.backend).")
+    String stateBackend;
+
     @Option(names = "--create-topics", description = "Create missing topics (topics.create).")
     boolean createTopics;
 
@@ -69,33 +70,23 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!job.equals(ImageJobConfig.JOB)) {
-            throw new IllegalArgumentException("job '" + job + "': expected " + ImageJobConfig.JOB);
-        }
-        ImageJobConfig cfg = ImageJobConfig.from(values());
-        if (cfg.common.createTopics) {
-            Topics.ensure(
-                    cfg.common.bootstrapServers,
-                    Map.of(
-                            cfg.common.inputTopic, cfg.common.topicPartitions,
-                            cfg.common.outputTopic, cfg.common.topicPartitions,
-                            cfg.common.deadLetterTopic, cfg.common.topicPartitions));
+        PreparedJob prepared = PreparedJob.load(job, config, overrides());
+        StreamJobSettings s = prepared.settings;
+        if (s.createTopics) {
+            Topics.ensure(s.bootstrapServers, prepared.topics());
         }
         int port = webUiPort == 0 ? LocalPorts.free() : webUiPort;
-        StreamExecutionEnvironment env = JobEnvironments.localWithWebUi(cfg.common, port);
-        ImageModelSpec spec = ImageJobPipeline.wire(env, cfg);
-        System.out.println("model: " + spec);
-        System.out.println("job " + cfg.common.jobName + ": " + cfg.common.inputTopic + " -> "
-                + cfg.common.outputTopic + " (dead letters: " + cfg.common.deadLetterTopic
-                + "), " + cfg.common.delivery + ", Flink web UI at http://127.0.0.1:" + port);
-        env.execute(cfg.common.jobName);
+        StreamExecutionEnvironment env = JobEnvironments.localWithWebUi(prepared.flinkConfiguration, port);
+        System.out.println("model: " + prepared.wire(env));
+        System.out.println("job " + s.jobName + ": " + s.inputTopic + " -> " + s.outputTopic + " (dead letters: "
+                + s.deadLetterTopic + "), " + s.delivery + ", Flink web UI at http://127.0.0.1:" + port);
+        env.execute(s.jobName);
         return 0;
     }
 
-    /** The configuration file's values with the command line's on top. */
-    Map<String, Object> values() {
-        Path file = config != null ? config : Path.of("jobs", job + ".yaml");
-        Map<String, Object> values = new LinkedHashMap<>(ConfigFiles.load(file));
+    /** The command line's settings, which win over the configuration file's. */
+    Map<String, Object> overrides() {
+        Map<String, Object> values = new LinkedHashMap<>();
         values.put("kafka.bootstrap", bootstrap);
         putIfSet(values, "model.path", model);
         putIfSet(values, "topics.input", inputTopic);
@@ -105,6 +96,7 @@ public final class RunCommand implements Callable<Integer> {
         putIfSet(values, "parallelism", parallelism);
         putIfSet(values, "checkpoint.dir", checkpointDir);
         putIfSet(values, "delivery", delivery);
+        putIfSet(values, "state.backend", stateBackend);
         if (createTopics) {
             values.put("topics.create", "true");
         }

@@ -4,8 +4,6 @@ import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ModelMetadataKeys;
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,59 +50,18 @@ public final class ImageJobConfig implements Serializable {
         return Path.of(modelPath);
     }
 
-    /**
-     * Metadata overrides: a sidecar {@code <model>.properties} beside the model (or named by
-     * model.metadata-file), then the job configuration's own model.* keys, which win.
-     */
+    /** Metadata overrides from a sidecar file and the job configuration's model.* keys. */
     private static ImageModelOverrides overrides(Settings s, Path model) {
-        Map<String, String> values = new HashMap<>();
-        String sidecarKey = "model.metadata-file";
-        Path defaultSidecar = Path.of(model + ".properties");
-        String sidecar = s.string(sidecarKey, defaultSidecar.toFile().isFile() ? defaultSidecar.toString() : null);
-        if (sidecar != null) {
-            ConfigFiles.load(Path.of(sidecar)).forEach((k, v) -> values.put(k, sidecarValue(v)));
-        }
-        putIfSet(values, ModelMetadataKeys.NAME, s.string("model.name", null));
-        putIfSet(values, ModelMetadataKeys.VERSION, s.string("model.version", null));
-        putIfSet(values, ModelMetadataKeys.LAYOUT, s.choice("model.layout", null, "NCHW", "NHWC"));
-        putIfSet(values, ModelMetadataKeys.INPUT_SCALE, s.string("model.input-scale", null));
-        putIfSet(values, ModelMetadataKeys.INPUT_MEAN, join(s.list("model.mean")));
-        putIfSet(values, ModelMetadataKeys.INPUT_STD, join(s.list("model.std")));
-        putIfSet(values, ModelMetadataKeys.OUTPUT_KIND, s.choice("model.output-kind", null, "probabilities", "logits"));
-        List<String> labels = s.list("model.labels");
-        if (labels != null) {
-            values.put(ModelMetadataKeys.LABELS, toJsonArray(labels));
-        }
+        Map<String, String> values = new ModelOverrideSettings(s, model)
+                .scalar("model.name", ModelMetadataKeys.NAME)
+                .scalar("model.version", ModelMetadataKeys.VERSION)
+                .value(ModelMetadataKeys.LAYOUT, s.choice("model.layout", null, "NCHW", "NHWC"))
+                .scalar("model.input-scale", ModelMetadataKeys.INPUT_SCALE)
+                .commaList("model.mean", ModelMetadataKeys.INPUT_MEAN)
+                .commaList("model.std", ModelMetadataKeys.INPUT_STD)
+                .value(ModelMetadataKeys.OUTPUT_KIND, s.choice("model.output-kind", null, "probabilities", "logits"))
+                .jsonList("model.labels", ModelMetadataKeys.LABELS)
+                .values();
         return new ImageModelOverrides(values, s.string("model.input-name", null), s.string("model.output-name", null));
-    }
-
-    private static String sidecarValue(Object value) {
-        if (value instanceof List) {
-            List<String> items = new java.util.ArrayList<>();
-            ((List<?>) value).forEach(item -> items.add(String.valueOf(item)));
-            return toJsonArray(items);
-        }
-        return String.valueOf(value);
-    }
-
-    private static void putIfSet(Map<String, String> values, String key, String value) {
-        if (value != null) {
-            values.put(key, value);
-        }
-    }
-
-    private static String join(List<String> items) {
-        return items == null ? null : String.join(",", items);
-    }
-
-    private static String toJsonArray(List<String> labels) {
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < labels.size(); i++) {
-            json.append(i == 0 ? "" : ",")
-                    .append('"')
-                    .append(labels.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
-                    .append('"');
-        }
-        return json.append(']').toString();
     }
 }

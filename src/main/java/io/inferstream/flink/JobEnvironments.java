@@ -17,6 +17,11 @@ public final class JobEnvironments {
 
     /** The Flink configuration derived from the job settings; flink.* keys win. */
     public static Configuration flinkConfiguration(StreamJobSettings s) {
+        return flinkConfiguration(s, Map.of());
+    }
+
+    /** As above, with the job's own defaults (such as its state backend) under the user's flink.* keys. */
+    public static Configuration flinkConfiguration(StreamJobSettings s, Map<String, String> jobDefaults) {
         Map<String, String> values = new HashMap<>();
         values.put("execution.checkpointing.interval", s.checkpointIntervalMs + " ms");
         values.put("execution.checkpointing.mode", "EXACTLY_ONCE");
@@ -31,6 +36,7 @@ public final class JobEnvironments {
                     Path.of(s.checkpointDir).toAbsolutePath().toUri().toString());
             values.put("execution.checkpointing.storage", "filesystem");
         }
+        values.putAll(jobDefaults);
         values.putAll(s.flinkSettings);
         return Configuration.fromMap(values);
     }
@@ -41,8 +47,8 @@ public final class JobEnvironments {
     }
 
     /** A local MiniCluster with the Flink web UI on the given port (0 picks a free one). */
-    public static StreamExecutionEnvironment localWithWebUi(StreamJobSettings s, int restPort) {
-        Configuration conf = flinkConfiguration(s);
+    public static StreamExecutionEnvironment localWithWebUi(Configuration flinkConfiguration, int restPort) {
+        Configuration conf = new Configuration(flinkConfiguration);
         conf.setString("rest.port", Integer.toString(restPort));
         conf.setString("rest.bind-address", "127.0.0.1");
         conf.setString("rest.address", "127.0.0.1");

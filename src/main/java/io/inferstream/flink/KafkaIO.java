@@ -9,6 +9,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,12 +29,17 @@ public final class KafkaIO {
      * before the job came up is skipped; a restored job resumes from its checkpointed offsets.
      */
     public static KafkaSource<KafkaInput> source(StreamJobSettings s) {
-        return KafkaSource.<KafkaInput>builder()
+        return source(s, new KafkaInputDeserializer());
+    }
+
+    /** The input source with its own deserializer (the tick job parses in the source). */
+    public static <T> KafkaSource<T> source(StreamJobSettings s, KafkaRecordDeserializationSchema<T> deserializer) {
+        return KafkaSource.<T>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(s.inputTopic)
                 .setGroupId(s.groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new KafkaInputDeserializer())
+                .setDeserializer(deserializer)
                 .setProperties(clientProperties(s))
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true")

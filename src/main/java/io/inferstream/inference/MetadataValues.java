@@ -25,20 +25,42 @@ public final class MetadataValues {
 
     /** One value per channel, or a single value applied to every channel. */
     public static float[] perChannel(String value, int channels, String key, boolean positive) {
-        String[] parts = value.replace("[", "").replace("]", "").split(",");
-        if (parts.length != 1 && parts.length != channels) {
-            throw new ModelContractException(key + " = '" + value + "' has " + parts.length + " values; expected 1 or "
-                    + channels + " (one per channel)");
-        }
+        double[] values = perItem(value, channels, key, positive, "channel");
         float[] result = new float[channels];
         for (int c = 0; c < channels; c++) {
-            float f = parseFloat(parts[parts.length == 1 ? 0 : c], key);
-            if (positive && f <= 0) {
-                throw new ModelContractException(key + " = '" + value + "': expected values > 0");
-            }
-            result[c] = f;
+            result[c] = (float) values[c];
         }
         return result;
+    }
+
+    /** One value per item (channel, feature, output), or a single value applied to all. */
+    public static double[] perItem(String value, int count, String key, boolean positive, String item) {
+        String[] parts = value.replace("[", "").replace("]", "").split(",");
+        if (parts.length != 1 && parts.length != count) {
+            throw new ModelContractException(key + " = '" + value + "' has " + parts.length + " values; expected 1 or "
+                    + count + " (one per " + item + ")");
+        }
+        double[] result = new double[count];
+        for (int i = 0; i < count; i++) {
+            double d = parseDouble(parts[parts.length == 1 ? 0 : i], key);
+            if (positive && d <= 0) {
+                throw new ModelContractException(key + " = '" + value + "': expected values > 0");
+            }
+            result[i] = d;
+        }
+        return result;
+    }
+
+    private static double parseDouble(String value, String key) {
+        try {
+            double d = Double.parseDouble(value.trim());
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ModelContractException(key + " = '" + value + "': expected a finite number");
     }
 
     /** A JSON array of strings, or a comma-separated list. */

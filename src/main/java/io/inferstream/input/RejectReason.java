@@ -15,5 +15,19 @@ public enum RejectReason {
     /** Avro single-object encoding that does not decode with the known schema. */
     BAD_AVRO,
     /** A header the job reads (event id, event time) holds an unusable value. */
-    BAD_HEADER
+    BAD_HEADER,
+    /** A tick that is not valid JSON or lacks a field (ts, values). */
+    BAD_TICK,
+    /** A tick with no key in its body nor in the Kafka record key. */
+    MISSING_KEY,
+    /** A tick value that is NaN or infinite. */
+    NOT_FINITE,
+    /** A tick with another number of features than the model's input width. */
+    WRONG_WIDTH,
+    /** A value of zero or below where the log-return transform needs a positive one. */
+    NON_POSITIVE_VALUE,
+    /** A tick behind the watermark: later than the allowed out-of-orderness. */
+    LATE,
+    /** A second tick of the same key with the same timestamp. */
+    DUPLICATE_TIMESTAMP
 }

@@ -34,8 +34,7 @@ public final class RecordDecoder {
 
     private RecordDecoder() {}
 
-    /** Adds a schema that {@link #decodeAvro} recognizes (the tick job registers its own). */
-    public static synchronized void register(Schema schema, Function<byte[], SpecificRecord> decoder) {
+    private static synchronized void register(Schema schema, Function<byte[], SpecificRecord> decoder) {
         KNOWN.put(SingleObjectAvro.fingerprint(schema), decoder);
     }
 

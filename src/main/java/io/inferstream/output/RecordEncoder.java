@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.avro.ScoredLabel;
+import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.OutputFormat;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ForecastRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -81,6 +83,53 @@ public final class RecordEncoder {
         }
         json.put("topK", topK);
         json.put("predictedAt", c.predictedAt);
+        return writeJson(json);
+    }
+
+    public static TickPrediction toAvro(ForecastRecord f) {
+        Map<String, Double> outputs = new LinkedHashMap<>();
+        for (int i = 0; i < f.outputNames.length; i++) {
+            outputs.put(f.outputNames[i], f.outputs[i]);
+        }
+        List<Double> inputs = new ArrayList<>(f.inputs.length);
+        for (double v : f.inputs) {
+            inputs.add(v);
+        }
+        return TickPrediction.newBuilder()
+                .setKey(f.key)
+                .setId(f.id)
+                .setEventTime(Instant.ofEpochMilli(f.eventTime))
+                .setStep(f.step)
+                .setInputs(inputs)
+                .setOutputs(outputs)
+                .setModel(f.model)
+                .setModelVersion(f.modelVersion)
+                .setPredictedAt(Instant.ofEpochMilli(f.predictedAt))
+                .build();
+    }
+
+    public static byte[] encode(ForecastRecord f, OutputFormat format) {
+        if (format == OutputFormat.AVRO) {
+            try {
+                return bytes(TickPrediction.getEncoder().encode(toAvro(f)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("key", f.key);
+        json.put("id", f.id);
+        json.put("eventTime", f.eventTime);
+        json.put("step", f.step);
+        json.put("inputs", f.inputs);
+        Map<String, Double> outputs = new LinkedHashMap<>();
+        for (int i = 0; i < f.outputNames.length; i++) {
+            outputs.put(f.outputNames[i], f.outputs[i]);
+        }
+        json.put("outputs", outputs);
+        json.put("model", f.model);
+        json.put("modelVersion", f.modelVersion);
+        json.put("predictedAt", f.predictedAt);
         return writeJson(json);
     }
 

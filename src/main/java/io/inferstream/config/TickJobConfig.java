@@ -1,0 +1,74 @@
+package io.inferstream.config;
+
+import io.inferstream.inference.ModelMetadataKeys;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The tick forecasting job's configuration, from {@code jobs/tick-forecaster.yaml} and
+ * command-line overrides; every value is checked here, before the job is built.
+ */
+public final class TickJobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final String JOB = "tick-forecaster";
+
+    public final StreamJobSettings common;
+    public final String modelPath;
+    /** Metadata keys the configuration overrides (tensor names, standardization, transform). */
+    public final Map<String, String> modelOverrides;
+
+    public final int maxBatchSize;
+    /** How far behind the newest tick a tick may arrive and still be applied in order. */
+    public final long maxOutOfOrdernessMs;
+    /** A Kafka partition without ticks for this long stops holding the watermark back; 0: never. */
+    public final long idleTimeoutMs;
+    /** A key whose last tick is older than this (in event time) starts again from the initial state; 0: never. */
+    public final long stateTtlMs;
+    /** hashmap or rocksdb. */
+    public final String stateBackend;
+    /** Start every key from the initial state when restored state does not fit the model's state shapes. */
+    public final boolean resetStateOnModelChange;
+
+    public final int intraOpThreads;
+    /** False only in benchmarks: the same job with the ONNX call replaced by a pass-through. */
+    public final boolean inferenceEnabled;
+
+    private TickJobConfig(Settings s) {
+        this.common = StreamJobSettings.read(s, JOB, "ticks", "tick-predictions");
+        Path model = s.existingFile("model.path", null, "the ONNX RNN cell");
+        this.modelPath = model.toString();
+        this.modelOverrides = new ModelOverrideSettings(s, model)
+                .scalar("model.name", ModelMetadataKeys.NAME)
+                .scalar("model.version", ModelMetadataKeys.VERSION)
+                .scalar("model.input-name", ModelMetadataKeys.RNN_INPUT)
+                .commaList("model.state-inputs", ModelMetadataKeys.RNN_STATE_INPUTS)
+                .commaList("model.state-outputs", ModelMetadataKeys.RNN_STATE_OUTPUTS)
+                .scalar("model.output-name", ModelMetadataKeys.RNN_OUTPUT)
+                .jsonList("model.output-names", ModelMetadataKeys.OUTPUT_NAMES)
+                .commaList("model.mean", ModelMetadataKeys.INPUT_MEAN)
+                .commaList("model.std", ModelMetadataKeys.INPUT_STD)
+                .commaList("model.output-mean", ModelMetadataKeys.OUTPUT_MEAN)
+                .commaList("model.output-std", ModelMetadataKeys.OUTPUT_STD)
+                .value(ModelMetadataKeys.INPUT_TRANSFORM, s.choice("model.transform", null, "none", "log-return"))
+                .values();
+        this.maxBatchSize = s.intValue("batch.max-size", 256, 1, 65_536);
+        this.maxOutOfOrdernessMs = s.longValue("order.max-out-of-orderness-ms", 1000, 0, 86_400_000);
+        this.idleTimeoutMs = s.longValue("order.idle-timeout-ms", 0, 0, 86_400_000);
+        this.stateTtlMs = s.longValue("state.ttl-ms", 0, 0, Long.MAX_VALUE / 2);
+        this.stateBackend = s.choice("state.backend", "hashmap", "hashmap", "rocksdb");
+        this.resetStateOnModelChange = s.bool("state.reset-on-model-change", false);
+        this.intraOpThreads = s.intValue("onnx.intra-op-threads", 1, 1, 256);
+        this.inferenceEnabled = s.bool("inference.enabled", true);
+        s.rejectUnknown(JOB);
+    }
+
+    /** Builds and validates the configuration from flat keys (file values plus overrides). */
+    public static TickJobConfig from(Map<String, Object> values) {
+        return new TickJobConfig(new Settings(values));
+    }
+
+    public Path modelFile() {
+        return Path.of(modelPath);
+    }
+}

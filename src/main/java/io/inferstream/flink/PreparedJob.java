@@ -1,0 +1,86 @@
+package io.inferstream.flink;
+
+import io.inferstream.config.ConfigFiles;
+import io.inferstream.config.ImageJobConfig;
+import io.inferstream.config.StreamJobSettings;
+import io.inferstream.config.TickJobConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * A job chosen by name with its configuration checked: what the launcher needs to create its
+ * topics, its Flink environment and its pipeline, for either job.
+ */
+public final class PreparedJob {
+    public static final List<String> JOBS = List.of(ImageJobConfig.JOB, TickJobConfig.JOB);
+
+    public final String name;
+    public final StreamJobSettings settings;
+    public final Configuration flinkConfiguration;
+    private final Function<StreamExecutionEnvironment, Object> wiring;
+
+    private PreparedJob(
+            String name,
+            StreamJobSettings settings,
+            Configuration flinkConfiguration,
+            Function<StreamExecutionEnvironment, Object> wiring) {
+        this.name = name;
+        this.settings = settings;
+        this.flinkConfiguration = flinkConfiguration;
+        this.wiring = wiring;
+    }
+
+    /** The job's default configuration file: jobs/NAME.yaml. */
+    public static Path defaultConfigFile(String job) {
+        return Path.of("jobs", job + ".yaml");
+    }
+
+    /** Checks the name and the configuration values (file values with overrides on top). */
+    public static PreparedJob prepare(String job, Map<String, Object> values) {
+        if (job.equals(ImageJobConfig.JOB)) {
+            ImageJobConfig config = ImageJobConfig.from(values);
+            return new PreparedJob(
+                    job,
+                    config.common,
+                    JobEnvironments.flinkConfiguration(config.common),
+                    env -> ImageJobPipeline.wire(env, config));
+        }
+        if (job.equals(TickJobConfig.JOB)) {
+            TickJobConfig config = TickJobConfig.from(values);
+            return new PreparedJob(
+                    job,
+                    config.common,
+                    TickJobPipeline.flinkConfiguration(config),
+                    env -> TickJobPipeline.wire(env, config));
+        }
+        throw new IllegalArgumentException("job '" + job + "': expected one of " + String.join(", ", JOBS));
+    }
+
+    /** Loads the configuration file, applies overrides, and prepares the job. */
+    public static PreparedJob load(String job, Path configFile, Map<String, Object> overrides) {
+        if (!JOBS.contains(job)) {
+            throw new IllegalArgumentException("job '" + job + "': expected one of " + String.join(", ", JOBS));
+        }
+        Map<String, Object> values = new java.util.LinkedHashMap<>(
+                ConfigFiles.load(configFile != null ? configFile : defaultConfigFile(job)));
+        values.putAll(overrides);
+        return prepare(job, values);
+    }
+
+    /** Checks the model and adds the Kafka-to-Kafka pipeline; returns the model's description. */
+    public String wire(StreamExecutionEnvironment env) {
+        return String.valueOf(wiring.apply(env));
+    }
+
+    /** Input, output and dead-letter topics with the partition count for creating them. */
+    public Map<String, Integer> topics() {
+        return Map.of(
+                settings.inputTopic, settings.topicPartitions,
+                settings.outputTopic, settings.topicPartitions,
+                settings.deadLetterTopic, settings.topicPartitions);
+    }
+}

@@ -1,0 +1,302 @@
+package io.inferstream.flink;
+
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.inference.OnnxRnnCell;
+import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.inference.RnnStepper;
+import io.inferstream.input.RejectReason;
+import io.inferstream.input.RejectedInputException;
+import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ForecastRecord;
+import io.inferstream.records.PendingTick;
+import io.inferstream.records.RnnKeyState;
+import io.inferstream.records.TickInput;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps an RNN cell per key over its ticks in event-time order, with the key's hidden state in
+ * Flink keyed state. Ticks wait in keyed state until the watermark passes them; when a
+ * watermark arrives, every key it released is stepped together: one ONNX Runtime call covers
+ * up to {@code maxBatch} keys, and a key with several ready ticks steps them in order across
+ * successive calls. All of that happens before the watermark is forwarded, so a checkpoint
+ * never sees half-stepped keys and a restore continues every key exactly where it was.
+ */
+public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
+        implements OneInputStreamOperator<TickInput, ForecastRecord>, Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RnnStepOperator.class);
+
+    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("tick-dead-letters") {};
+
+    private final String jobName;
+    private final RnnCellSpec spec;
+    private final String modelPath;
+    private final Map<String, String> modelOverrides;
+    private final int maxBatch;
+    private final int intraOpThreads;
+    private final long ttlMs;
+    private final boolean resetOnModelChange;
+    private final boolean inferenceEnabled;
+
+    private transient ValueState<RnnKeyState> keyState;
+    private transient MapState<Long, PendingTick> pending;
+    private transient ListState<String> stateShapes;
+    private transient InternalTimerService<VoidNamespace> timers;
+    /** Apart from the tick timers, so that moving a key's expiry never cancels a tick's timer. */
+    private transient InternalTimerService<VoidNamespace> expiryTimers;
+
+    private transient RnnStepper cell;
+    private transient Set<String> readyKeys;
+    private transient RnnBatchStepper batchStepper;
+    private transient boolean resetMismatchedState;
+    private transient Counter modelChangeResets;
+    private transient Counter ttlResets;
+
+    public RnnStepOperator(TickJobConfig config, RnnCellSpec spec) {
+        this.jobName = config.common.jobName;
+        this.spec = spec;
+        this.modelPath = config.modelPath;
+        this.modelOverrides = config.modelOverrides;
+        this.maxBatch = config.maxBatchSize;
+        this.intraOpThreads = config.intraOpThreads;
+        this.ttlMs = config.stateTtlMs;
+        this.resetOnModelChange = config.resetStateOnModelChange;
+        this.inferenceEnabled = config.inferenceEnabled;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        stateShapes = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("rnn-state-shape", Types.STRING));
+        if (context.isRestored()) {
+            for (String restored : stateShapes.get()) {
+                checkRestoredShape(restored);
+            }
+        }
+    }
+
+    /** Refuses state written for other state shapes, unless configured to reset every key. */
+    private void checkRestoredShape(String restored) {
+        if (restored.equals(spec.stateShape())) {
+            return;
+        }
+        if (!resetOnModelChange) {
+            throw new IllegalStateException("restored hidden state has shape " + restored + " but model "
+                    + spec.modelName + " v" + spec.modelVersion + " expects " + spec.stateShape()
+                    + "; expected the same shapes, or set state.reset-on-model-change: true to start every key"
+                    + " from the model's initial state");
+        }
+        LOG.warn(
+                "Restored hidden state has shape {} but model {} expects {}: every key starts again from the"
+                        + " initial state (state.reset-on-model-change); the stateResets metric counts them",
+                restored,
+                spec.modelName,
+                spec.stateShape());
+        resetMismatchedState = true;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        stateShapes.update(List.of(spec.stateShape()));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        keyState = getPartitionedState(new ValueStateDescriptor<>("rnn-state", TypeInformation.of(RnnKeyState.class)));
+        pending = getPartitionedState(
+                new MapStateDescriptor<>("pending-ticks", Types.LONG, TypeInformation.of(PendingTick.class)));
+        timers = getInternalTimerService("tick-order", VoidNamespaceSerializer.INSTANCE, this);
+        expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, this);
+        cell = inferenceEnabled
+                ? OnnxRnnCell.load(Path.of(modelPath), modelOverrides, maxBatch, intraOpThreads)
+                : RnnStepper.passThrough(spec, maxBatch);
+        if (!cell.spec().stateShape().equals(spec.stateShape())) {
+            throw new IllegalStateException(
+                    "model at " + modelPath + " has state " + cell.spec().stateShape() + " but the job was built for "
+                            + spec.stateShape() + "; expected the model checked at start-up");
+        }
+        readyKeys = new LinkedHashSet<>();
+        batchStepper = new RnnBatchStepper(cell, output);
+        modelChangeResets = getRuntimeContext().getMetricGroup().counter("stateResets");
+        ttlResets = getRuntimeContext().getMetricGroup().counter("ttlResets");
+    }
+
+    @Override
+    public void processElement(StreamRecord<TickInput> element) throws Exception {
+        TickInput tick = element.getValue();
+        long watermark = timers.currentWatermark();
+        if (tick.ts <= watermark) {
+            reject(
+                    tick,
+                    RejectReason.LATE,
+                    "tick at " + tick.ts + " is " + (watermark - tick.ts + 1)
+                            + " ms behind the watermark " + watermark
+                            + "; ticks may arrive at most order.max-out-of-orderness-ms late");
+            return;
+        }
+        if (pending.contains(tick.ts)) {
+            reject(tick, RejectReason.DUPLICATE_TIMESTAMP, "key '" + tick.key + "' already has a tick at " + tick.ts);
+            return;
+        }
+        pending.put(tick.ts, new PendingTick(tick.id, tick.values));
+        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, tick.ts);
+    }
+
+    private void reject(TickInput tick, RejectReason reason, String error) {
+        DeadLetterRecord dead = DeadLetterRecord.of(jobName, tick.raw, new RejectedInputException(reason, error));
+        output.collect(DEAD_LETTERS, new StreamRecord<>(dead));
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+        readyKeys.add(timer.getKey());
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        // Fire this watermark's timers (they only mark keys ready), step all ready keys in
+        // batches, and only then forward the watermark: no output is ever behind it.
+        if (timeServiceManager != null) {
+            timeServiceManager.advanceWatermark(mark);
+        }
+        stepReadyKeys(mark.getTimestamp());
+        output.emitWatermark(mark);
+    }
+
+    private void stepReadyKeys(long watermark) throws Exception {
+        if (readyKeys.isEmpty()) {
+            return;
+        }
+        List<KeyWork> work = new ArrayList<>(readyKeys.size());
+        for (String key : readyKeys) {
+            setCurrentKey(key);
+            KeyWork w = load(key, watermark);
+            if (w != null) {
+                work.add(w);
+            }
+        }
+        readyKeys.clear();
+        batchStepper.stepAll(work, spec, ttlMs, ttlResets);
+        for (KeyWork w : work) {
+            setCurrentKey(w.key);
+            store(w);
+        }
+    }
+
+    /** The key's state and released ticks, or null when it has none and was only expiring. */
+    private KeyWork load(String key, long watermark) throws Exception {
+        List<Long> released = new ArrayList<>();
+        for (Long ts : pending.keys()) {
+            if (ts <= watermark) {
+                released.add(ts);
+            }
+        }
+        RnnKeyState state = keyState.value();
+        if (released.isEmpty()) {
+            if (state != null && ttlMs > 0 && state.lastEventTime + ttlMs <= watermark) {
+                // Idle past the time-to-live: any later tick would start afresh, so free the state now.
+                keyState.clear();
+            }
+            return null;
+        }
+        released.sort(null);
+        List<PendingTick> ticks = new ArrayList<>(released.size());
+        for (Long ts : released) {
+            ticks.add(pending.get(ts));
+            pending.remove(ts);
+        }
+        if (state != null && state.state.length != spec.stateSize()) {
+            if (!resetMismatchedState) {
+                throw new IllegalStateException("key '" + key + "' has a hidden state of " + state.state.length
+                        + " floats but model " + spec.modelName + " expects " + spec.stateShape() + " ("
+                        + spec.stateSize() + " floats); set state.reset-on-model-change: true to start afresh");
+            }
+            modelChangeResets.inc();
+            state = null;
+        }
+        long previousLast = state == null ? Long.MIN_VALUE : state.lastEventTime;
+        return new KeyWork(
+                key,
+                state == null ? new RnnKeyState(new float[spec.stateSize()]) : state,
+                released,
+                ticks,
+                previousLast);
+    }
+
+    private void store(KeyWork w) throws Exception {
+        keyState.update(w.state);
+        if (ttlMs > 0) {
+            if (w.previousLastEventTime != Long.MIN_VALUE) {
+                expiryTimers.deleteEventTimeTimer(VoidNamespace.INSTANCE, w.previousLastEventTime + ttlMs);
+            }
+            expiryTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, w.state.lastEventTime + ttlMs);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (cell != null) {
+                cell.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    /** One key's share of a watermark's work: its state and its released ticks in event-time order. */
+    static final class KeyWork {
+        final String key;
+        RnnKeyState state;
+        final List<Long> timestamps;
+        final List<PendingTick> ticks;
+        final long previousLastEventTime;
+        int next;
+
+        KeyWork(String key, RnnKeyState state, List<Long> timestamps, List<PendingTick> ticks, long previousLast) {
+            this.key = key;
+            this.state = state;
+            this.timestamps = timestamps;
+            this.ticks = ticks;
+            this.previousLastEventTime = previousLast;
+        }
+
+        boolean hasNext() {
+            return next < ticks.size();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.inferstream.flink;
+
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.input.RejectedInputException;
+import io.inferstream.input.TickParser;
+import io.inferstream.records.KafkaInput;
+import io.inferstream.records.TickInput;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/** Turns Kafka records into ticks, and gives ticks their event time and watermarks. */
+public final class TickInputs {
+
+    private TickInputs() {}
+
+    /** Parses a record; a failure is kept on the tick (with the record) for the dead-letter topic. */
+    public static TickInput parse(KafkaInput raw) {
+        TickInput tick = new TickInput();
+        tick.raw = raw;
+        try {
+            TickParser.Parsed parsed = TickParser.parse(raw.key, raw.value);
+            tick.key = parsed.key;
+            tick.ts = parsed.ts;
+            tick.values = parsed.values;
+            tick.id = parsed.id != null ? parsed.id : raw.coordinates();
+        } catch (RejectedInputException e) {
+            tick.rejectReason = e.reason().name();
+            tick.rejectError = e.getMessage();
+            tick.ts = raw.timestamp;
+        }
+        return tick;
+    }
+
+    /**
+     * Event time from the tick's {@code ts}, watermarks bounded by the allowed out-of-orderness.
+     * Used in the Kafka source, so each partition gets its own watermark.
+     */
+    public static WatermarkStrategy<TickInput> watermarks(TickJobConfig config) {
+        WatermarkStrategy<TickInput> strategy = WatermarkStrategy.<TickInput>forBoundedOutOfOrderness(
+                        Duration.ofMillis(config.maxOutOfOrdernessMs))
+                // A tick that did not parse must not move event time.
+                .withTimestampAssigner((tick, recordTs) -> tick.parsed() ? tick.ts : Long.MIN_VALUE);
+        return config.idleTimeoutMs > 0 ? strategy.withIdleness(Duration.ofMillis(config.idleTimeoutMs)) : strategy;
+    }
+}

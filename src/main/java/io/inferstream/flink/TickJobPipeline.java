@@ -1,0 +1,62 @@
+package io.inferstream.flink;
+
+import io.inferstream.config.StreamJobSettings;
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.inference.OnnxRnnCell;
+import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.output.RecordEncoder;
+import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ForecastRecord;
+import io.inferstream.records.TickInput;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Wires the tick job between Kafka topics: source, {@link TickForecasterJob#build}, two sinks. */
+public final class TickJobPipeline {
+
+    private TickJobPipeline() {}
+
+    /** Flink settings of the job: its state backend under the user's flink.* keys. */
+    public static Configuration flinkConfiguration(TickJobConfig config) {
+        return JobEnvironments.flinkConfiguration(
+                config.common,
+                Map.of(
+                        "state.backend.type",
+                        config.stateBackend,
+                        "execution.checkpointing.incremental",
+                        Boolean.toString(config.stateBackend.equals("rocksdb"))));
+    }
+
+    /**
+     * Checks the model against the RNN-cell contract (a mismatch fails here, at start-up, naming
+     * the shapes) and adds the whole Kafka-to-Kafka job to the environment.
+     */
+    public static RnnCellSpec wire(StreamExecutionEnvironment env, TickJobConfig config) {
+        RnnCellSpec spec = OnnxRnnCell.inspect(config.modelFile(), config.modelOverrides);
+        StreamJobSettings s = config.common;
+        DataStream<TickInput> ticks = env.fromSource(
+                        KafkaIO.source(s, new TickDeserializer()),
+                        TickInputs.watermarks(config),
+                        "kafka: " + s.inputTopic)
+                .uid("tick-source");
+        TickForecasterJob.Outputs outputs = TickForecasterJob.build(ticks, config, spec);
+        final var format = s.outputFormat;
+        outputs.forecasts
+                .sinkTo(KafkaIO.<ForecastRecord>sink(
+                        s,
+                        s.outputTopic,
+                        f -> f.key.getBytes(StandardCharsets.UTF_8),
+                        f -> RecordEncoder.encode(f, format)))
+                .name("kafka: " + s.outputTopic)
+                .uid("tick-predictions-sink");
+        outputs.deadLetters
+                .sinkTo(KafkaIO.<DeadLetterRecord>sink(
+                        s, s.deadLetterTopic, d -> d.key, d -> RecordEncoder.encode(d, format)))
+                .name("kafka: " + s.deadLetterTopic)
+                .uid("tick-dlq-sink");
+        return spec;
+    }
+}

@@ -1,0 +1,65 @@
+package io.inferstream.flink;
+
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.input.RejectReason;
+import io.inferstream.input.RejectedInputException;
+import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.TickInput;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Lets through ticks the model can use: parsed, as many features as its input width, every
+ * value finite (and positive under the log-return transform). The rest become dead letters.
+ */
+public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("tick-parse-dead-letters") {};
+
+    private final String jobName;
+    private final int features;
+    private final boolean needsPositive;
+
+    public TickValidateFunction(TickJobConfig config, RnnCellSpec spec) {
+        this.jobName = config.common.jobName;
+        this.features = spec.features;
+        this.needsPositive = spec.transform == RnnCellSpec.Transform.LOG_RETURN;
+    }
+
+    @Override
+    public void processElement(TickInput tick, Context ctx, Collector<TickInput> out) {
+        try {
+            check(tick);
+            out.collect(tick);
+        } catch (RejectedInputException e) {
+            ctx.output(DEAD_LETTERS, DeadLetterRecord.of(jobName, tick.raw, e));
+        }
+    }
+
+    private void check(TickInput tick) throws RejectedInputException {
+        if (!tick.parsed()) {
+            throw new RejectedInputException(RejectReason.valueOf(tick.rejectReason), tick.rejectError);
+        }
+        if (tick.values.length != features) {
+            throw new RejectedInputException(
+                    RejectReason.WRONG_WIDTH,
+                    "tick of key '" + tick.key + "' has " + tick.values.length + " values; expected " + features
+                            + " (the model's input width)");
+        }
+        for (int i = 0; i < features; i++) {
+            double v = tick.values[i];
+            if (!Double.isFinite(v)) {
+                throw new RejectedInputException(
+                        RejectReason.NOT_FINITE, "values[" + i + "] = " + v + "; expected a finite number");
+            }
+            if (needsPositive && v <= 0) {
+                throw new RejectedInputException(
+                        RejectReason.NON_POSITIVE_VALUE,
+                        "values[" + i + "] = " + v + "; expected > 0 for the log-return transform");
+            }
+        }
+    }
+}
