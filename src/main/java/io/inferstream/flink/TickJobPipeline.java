@@ -36,13 +36,23 @@ public final class TickJobPipeline {
      */
     public static RnnCellSpec wire(StreamExecutionEnvironment env, TickJobConfig config) {
         RnnCellSpec spec = OnnxRnnCell.inspect(config.modelFile(), config.modelOverrides);
+        sinks(TickForecasterJob.build(source(env, config), config, spec), config);
+        return spec;
+    }
+
+    /** Ticks from the input topic, parsed in the source so each partition has its own watermark. */
+    public static DataStream<TickInput> source(StreamExecutionEnvironment env, TickJobConfig config) {
         StreamJobSettings s = config.common;
-        DataStream<TickInput> ticks = env.fromSource(
+        return env.fromSource(
                         KafkaIO.source(s, new TickDeserializer()),
                         TickInputs.watermarks(config),
                         "kafka: " + s.inputTopic)
                 .uid("tick-source");
-        TickForecasterJob.Outputs outputs = TickForecasterJob.build(ticks, config, spec);
+    }
+
+    /** Forecasts to the output topic keyed by series, dead letters to the dead-letter topic. */
+    public static void sinks(TickForecasterJob.Outputs outputs, TickJobConfig config) {
+        StreamJobSettings s = config.common;
         final var format = s.outputFormat;
         outputs.forecasts
                 .sinkTo(KafkaIO.<ForecastRecord>sink(
@@ -57,6 +67,5 @@ public final class TickJobPipeline {
                         s, s.deadLetterTopic, d -> d.key, d -> RecordEncoder.encode(d, format)))
                 .name("kafka: " + s.deadLetterTopic)
                 .uid("tick-dlq-sink");
-        return spec;
     }
 }

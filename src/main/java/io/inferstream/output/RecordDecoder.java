@@ -3,6 +3,8 @@ package io.inferstream.output;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImageEvent;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.Tick;
+import io.inferstream.avro.TickPrediction;
 import io.inferstream.input.SingleObjectAvro;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,6 +32,10 @@ public final class RecordDecoder {
         register(
                 ImageEvent.getClassSchema(),
                 b -> decode(() -> ImageEvent.getDecoder().decode(b)));
+        register(
+                TickPrediction.getClassSchema(),
+                b -> decode(() -> TickPrediction.getDecoder().decode(b)));
+        register(Tick.getClassSchema(), b -> decode(() -> Tick.getDecoder().decode(b)));
     }
 
     private RecordDecoder() {}

@@ -1,0 +1,235 @@
+package io.inferstream.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferstream.avro.DeadLetter;
+import io.inferstream.avro.TickPrediction;
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.inference.OnnxRnnCell;
+import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.kafka.KafkaClients;
+import io.inferstream.output.RecordDecoder;
+import io.inferstream.records.TickInput;
+import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TinyRnnCell;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tick job through a real broker, exactly-once, with a failure injected mid-stream: the
+ * committed output must be identical to that of a run without the failure.
+ */
+class TickForecasterKafkaITCase {
+    private static final int KEYS = 300;
+    private static final int STEPS = 40;
+    private static final long STEP_MS = 100;
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkClusters.withSlots(2);
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Throws once in the whole JVM, after a number of records and after at least one completed
+     * checkpoint, so the job restores keyed state and offsets from it. Until then it slows the
+     * stream a little, so that checkpoints complete while ticks are still flowing.
+     */
+    static final class FailOnce implements MapFunction<TickInput, TickInput>, CheckpointListener {
+        private static final long serialVersionUID = 1L;
+        static final AtomicLong SEEN = new AtomicLong();
+        static final AtomicLong CHECKPOINTS = new AtomicLong();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        private final long failAfter;
+
+        FailOnce(long failAfter) {
+            this.failAfter = failAfter;
+        }
+
+        @Override
+        public TickInput map(TickInput tick) {
+            if (failAfter > 0 && !FAILED.get()) {
+                LockSupport.parkNanos(200_000);
+                if (SEEN.incrementAndGet() >= failAfter && CHECKPOINTS.get() > 0 && FAILED.compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure after " + SEEN.get() + " records and "
+                            + CHECKPOINTS.get() + " completed checkpoints");
+                }
+            }
+            return tick;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            if (failAfter > 0) {
+                CHECKPOINTS.incrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void shouldCommitTheSameForecastsWithAFailureMidStreamAsWithout() throws Exception {
+        Path model = new TinyRnnCell(8).write(dir, "tiny", Map.of());
+        String input = KAFKA.createTopic("ticks-failover", 2);
+        int ticks = produce(input);
+
+        Result reference = run(model, input, "reference", 0, ticks);
+        Result failed = run(model, input, "failover", ticks / 2, ticks);
+
+        assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
+        assertThat(FailOnce.CHECKPOINTS.get())
+                .as("checkpoints completed before the failure")
+                .isPositive();
+        assertThat(reference.forecasts).hasSize(KEYS);
+        assertThat(reference.count).isEqualTo(ticks - 3 - 2);
+        assertThat(failed.count).as("committed forecasts after the failover").isEqualTo(reference.count);
+        assertThat(failed.ids).doesNotHaveDuplicates().hasSize(reference.count);
+        assertThat(failed.forecasts).isEqualTo(reference.forecasts);
+        assertThat(failed.deadReasons).containsExactlyInAnyOrderElementsOf(reference.deadReasons);
+        assertThat(reference.deadReasons).containsExactlyInAnyOrder("NOT_FINITE", "WRONG_WIDTH", "BAD_TICK");
+    }
+
+    /** Ticks of KEYS sensors, slightly out of order within the bound, three bad ones, and a flush tick per partition. */
+    private static int produce(String topic) {
+        int sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
+            for (int step = 0; step < STEPS; step++) {
+                for (int k = 0; k < KEYS; k++) {
+                    // Every third key sends each pair of steps swapped: out of order by one step.
+                    int s = k % 3 == 0 ? (step % 2 == 0 ? step + 1 : step - 1) : step;
+                    String key = String.format(Locale.ROOT, "key-%03d", k);
+                    double value = Math.sin(0.3 * s + k) + 0.01 * k;
+                    send(
+                            producer,
+                            topic,
+                            null,
+                            key,
+                            String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value));
+                    sent++;
+                }
+            }
+            send(producer, topic, null, "bad-1", "{\"ts\":1500,\"value\":NaN}");
+            send(producer, topic, null, "bad-2", "{\"ts\":1500,\"values\":[1,2]}");
+            send(producer, topic, null, "bad-3", "{\"ts\":");
+            long end = 1000 + STEPS * STEP_MS * 10;
+            for (int p = 0; p < 2; p++) {
+                // Moves each partition's watermark past every real tick; itself never released.
+                send(producer, topic, p, "flush-" + p, "{\"ts\":" + end + ",\"value\":0}");
+            }
+            producer.flush();
+            return sent + 3 + 2;
+        }
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
+        producer.send(new ProducerRecord<>(
+                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private record Result(int count, List<String> ids, Map<String, List<String>> forecasts, List<String> deadReasons) {}
+
+    private Result run(Path model, String input, String name, long failAfter, int ticks) throws Exception {
+        String output = KAFKA.createTopic("forecasts-" + name, 2);
+        String dlq = KAFKA.createTopic("ticks-dlq-" + name, 2);
+        Map<String, Object> values = new HashMap<>();
+        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
+        values.put("kafka.group-id", "tick-it-" + name);
+        values.put("job.name", "tick-it-" + name);
+        values.put("topics.input", input);
+        values.put("topics.output", output);
+        values.put("topics.dlq", dlq);
+        values.put("model.path", model.toString());
+        values.put("parallelism", "2");
+        values.put("order.max-out-of-orderness-ms", "500");
+        values.put("checkpoint.interval-ms", "300");
+        values.put("checkpoint.dir", dir.resolve("checkpoints-" + name).toString());
+        values.put("flink.restart-strategy.type", "fixed-delay");
+        values.put("flink.restart-strategy.fixed-delay.attempts", "3");
+        values.put("flink.restart-strategy.fixed-delay.delay", "500 ms");
+        TickJobConfig cfg = TickJobConfig.from(values);
+        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
+        TickJobPipeline.sinks(
+                TickForecasterJob.build(
+                        TickJobPipeline.source(env, cfg)
+                                .map(new FailOnce(failAfter))
+                                .returns(TickInput.class),
+                        cfg,
+                        spec),
+                cfg);
+        JobClient job = env.executeAsync("tick failover it " + name);
+        try {
+            int expected = ticks - 2; // every tick but the two flush ticks comes out somewhere
+            return collect(List.of(output, dlq), expected);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static Result collect(List<String> topics, int expected) {
+        Properties props = KAFKA.clientProperties();
+        props.put("group.id", "reader-" + System.nanoTime());
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        List<String> ids = new ArrayList<>();
+        Map<String, List<String>> forecasts = new TreeMap<>();
+        List<String> dead = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 120_000;
+        long quietUntil = Long.MAX_VALUE;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(topics);
+            // Read until everything arrived, then 3 s more: anything extra would be a duplicate.
+            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    Object value = RecordDecoder.decodeAvro(record.value());
+                    if (value instanceof TickPrediction p) {
+                        ids.add(p.getId());
+                        forecasts
+                                .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+                                .add(p.getEventTime().toEpochMilli() + "@" + p.getStep() + "=" + p.getOutputs());
+                    } else {
+                        if (!(value instanceof DeadLetter)) {
+                            throw new AssertionError("unexpected record on " + record.topic() + ": "
+                                    + RecordDecoder.describe(record.value()));
+                        }
+                        dead.add(((DeadLetter) value).getReason());
+                    }
+                }
+                if (quietUntil == Long.MAX_VALUE && ids.size() + dead.size() >= expected) {
+                    quietUntil = System.currentTimeMillis() + 3000;
+                }
+            }
+        }
+        return new Result(ids.size(), ids, forecasts, dead);
+    }
+}

@@ -1,0 +1,94 @@
+package io.inferstream.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferstream.avro.Tick;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TickParserTest {
+
+    private static TickParser.Parsed parse(String key, String json) throws RejectedInputException {
+        return TickParser.parse(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RejectReason reason(String key, String json) {
+        try {
+            parse(key, json);
+            throw new AssertionError("expected a rejection of " + json);
+        } catch (RejectedInputException e) {
+            return e.reason();
+        }
+    }
+
+    @Test
+    void shouldParseTheDocumentedJsonForm() throws Exception {
+        TickParser.Parsed t = parse(null, "{\"key\":\"AAPL\",\"ts\":1700000000000,\"values\":[101.5, 7]}");
+
+        assertThat(t.key).isEqualTo("AAPL");
+        assertThat(t.ts).isEqualTo(1_700_000_000_000L);
+        assertThat(t.values).containsExactly(101.5, 7.0);
+        assertThat(t.id).isNull();
+    }
+
+    @Test
+    void shouldAcceptIsoTimeASingleValueAndTheKafkaKey() throws Exception {
+        TickParser.Parsed t = parse("sensor-7", "{\"ts\":\"2023-11-14T22:13:20Z\",\"value\":3.25,\"id\":\"e1\"}");
+
+        assertThat(t.key).isEqualTo("sensor-7");
+        assertThat(t.ts).isEqualTo(1_700_000_000_000L);
+        assertThat(t.values).containsExactly(3.25);
+        assertThat(t.id).isEqualTo("e1");
+    }
+
+    @Test
+    void shouldPreferTheBodyKeyOverTheRecordKey() throws Exception {
+        assertThat(parse("other", "{\"key\":\"AAPL\",\"ts\":1,\"value\":1}").key)
+                .isEqualTo("AAPL");
+    }
+
+    @Test
+    void shouldParseNanSoThatValidationCanNameIt() throws Exception {
+        assertThat(parse("k", "{\"ts\":1,\"value\":NaN}").values[0]).isNaN();
+    }
+
+    @Test
+    void shouldDecodeAnAvroTick() throws Exception {
+        Tick tick = Tick.newBuilder()
+                .setKey("MSFT")
+                .setTs(Instant.ofEpochMilli(5))
+                .setValues(List.of(1.5, 2.5))
+                .build();
+        ByteBuffer encoded = Tick.getEncoder().encode(tick);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+
+        TickParser.Parsed t = TickParser.parse(null, bytes);
+
+        assertThat(t.key).isEqualTo("MSFT");
+        assertThat(t.values).containsExactly(1.5, 2.5);
+    }
+
+    @Test
+    void shouldRejectWhatIsNotATickWithItsReason() {
+        assertThat(reason("k", "not json")).isEqualTo(RejectReason.BAD_TICK);
+        assertThat(reason("k", "[1,2]")).isEqualTo(RejectReason.BAD_TICK);
+        assertThat(reason("k", "{\"value\":1}")).isEqualTo(RejectReason.BAD_TICK);
+        assertThat(reason("k", "{\"ts\":\"yesterday\",\"value\":1}")).isEqualTo(RejectReason.BAD_TICK);
+        assertThat(reason("k", "{\"ts\":1,\"values\":[\"a\"]}")).isEqualTo(RejectReason.BAD_TICK);
+        assertThat(reason("k", "{\"ts\":1}")).isEqualTo(RejectReason.BAD_TICK);
+        assertThat(reason(null, "{\"ts\":1,\"value\":1}")).isEqualTo(RejectReason.MISSING_KEY);
+        assertThat(reason("k", "")).isEqualTo(RejectReason.EMPTY_VALUE);
+    }
+
+    @Test
+    void shouldExplainAMissingTimestamp() {
+        assertThatThrownBy(() -> parse("k", "{\"value\":1}"))
+                .hasMessageContaining("tick has no \"ts\"; expected epoch millis or ISO-8601");
+    }
+}
