@@ -2,6 +2,7 @@ package io.inferstream.cli;
 
 import io.inferstream.models.DemoCnnTrainer;
 import io.inferstream.models.FashionMnist;
+import io.inferstream.ticks.DemoRnnTrainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,12 +13,12 @@ import picocli.CommandLine.Option;
         name = "models",
         mixinStandardHelpOptions = true,
         description = "Build the demo models.",
-        subcommands = {ModelsCommand.TrainDemo.class})
+        subcommands = {ModelsCommand.TrainDemo.class, ModelsCommand.TrainRnnDemo.class})
 public final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("use: inferstream models train-demo [--dataset-dir DIR]");
+        System.out.println("use: inferstream models train-demo [--dataset-dir DIR] | train-rnn-demo");
     }
 
     /** Fits the demo CNN on Fashion-MNIST and writes the model, its card and the sample. */
@@ -54,6 +55,38 @@ public final class ModelsCommand implements Runnable {
             DemoCnnTrainer.Result result = DemoCnnTrainer.train(datasetDir, model, card, sampleDir, filters, seed);
             System.out.println("wrote " + model + " (" + result.modelBytes() + " bytes): test accuracy "
                     + result.test() + ", sample accuracy " + result.sample() + ", fitted in "
+                    + String.format("%.1f s", result.fitSeconds()) + "; card " + card);
+            return 0;
+        }
+    }
+
+    /** Fits the tick job's demo echo-state network on synthetic sensor series and writes it and its card. */
+    @Command(
+            name = "train-rnn-demo",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Fit the tick job's demo RNN (an echo-state network) on synthetic sensor series; write models/sensor-esn.onnx and its card.")
+    static final class TrainRnnDemo implements Callable<Integer> {
+        @Option(names = "--model", description = "Output model (default: models/sensor-esn.onnx).")
+        Path model = DemoRnnTrainer.DEFAULT_MODEL;
+
+        @Option(names = "--card", description = "Output model card (default: models/sensor-esn.md).")
+        Path card = DemoRnnTrainer.DEFAULT_CARD;
+
+        @Option(names = "--keys", description = "Training series (default: 200).")
+        int keys = DemoRnnTrainer.DEFAULT_KEYS;
+
+        @Option(names = "--hidden", description = "Reservoir size H (default: 64).")
+        int hidden = DemoRnnTrainer.DEFAULT_HIDDEN;
+
+        @Option(names = "--seed", description = "Seed of the series and the reservoir (default: 42).")
+        long seed = DemoRnnTrainer.DEFAULT_SEED;
+
+        @Override
+        public Integer call() throws Exception {
+            DemoRnnTrainer.Result result = DemoRnnTrainer.train(model, card, keys, hidden, seed);
+            System.out.println("wrote " + model + " (" + result.modelBytes() + " bytes): held-out "
+                    + result.heldOut() + " (naive last value: " + result.naive() + "), fitted in "
                     + String.format("%.1f s", result.fitSeconds()) + "; card " + card);
             return 0;
         }

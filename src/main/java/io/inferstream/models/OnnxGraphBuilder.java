@@ -131,10 +131,14 @@ public final class OnnxGraphBuilder {
         return this;
     }
 
-    /** Adds a node with one output; returns the output's name for chaining into the next node. */
+    /**
+     * Adds a node with one output; returns the output's name for chaining into the next node. An
+     * empty input name marks an omitted optional input, as ONNX specifies (RNN's
+     * {@code sequence_lens} before its {@code initial_h}).
+     */
     public String node(String opType, List<String> inputs, String output, AttributeProto... attributes) {
         for (String input : inputs) {
-            if (!defined.contains(input)) {
+            if (!input.isEmpty() && !defined.contains(input)) {
                 throw new IllegalArgumentException(opType + " node reads '" + input
                         + "', which is not a graph input, initializer or earlier output; defined: "
                         + defined);

@@ -31,6 +31,7 @@ class InferstreamCliTest {
             {"tail"},
             {"models"},
             {"models", "train-demo"},
+            {"models", "train-rnn-demo"},
             {"bench"}
         }) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);

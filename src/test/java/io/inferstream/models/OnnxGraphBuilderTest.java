@@ -96,4 +96,21 @@ class OnnxGraphBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("graph output 'y' is never computed");
     }
+
+    @Test
+    void shouldLetAnEmptyNameStandForAnOmittedOptionalInput() throws OrtException {
+        // Clip(x, "", max): the min is omitted, so only the max applies.
+        OnnxGraphBuilder graph =
+                new OnnxGraphBuilder("clip").input("x", dim(3)).initializer("max", new float[] {1}, new long[0]);
+        graph.node("Clip", List.of("x", "", "max"), "y");
+        graph.output("y", dim(3));
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(graph.buildModel("inferstream-test", 1, "clip", Map.of())
+                        .toByteArray());
+                OnnxTensor x =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {-5, 0.5f, 7}), new long[] {3});
+                OrtSession.Result result = session.run(Map.of("x", x))) {
+            assertThat((float[]) result.get(0).getValue()).containsExactly(-5, 0.5f, 1);
+        }
+    }
 }
