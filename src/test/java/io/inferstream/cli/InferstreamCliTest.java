@@ -74,6 +74,6 @@ class InferstreamCliTest {
         String[] result = run("run", "video-thing", "--bootstrap", "127.0.0.1:1");
 
         assertThat(result[0]).isEqualTo("2");
-        assertThat(result[2]).contains("job 'video-thing': expected image-classifier");
+        assertThat(result[2]).contains("job 'video-thing': expected one of image-classifier, tick-forecaster");
     }
 }
