@@ -22,12 +22,12 @@ import picocli.CommandLine.Parameters;
         name = "produce",
         mixinStandardHelpOptions = true,
         description = "Send inputs to a Kafka topic.",
-        subcommands = {ProduceCommand.Images.class})
+        subcommands = {ProduceCommand.Images.class, ProduceCommand.Ticks.class})
 public final class ProduceCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("use: inferstream produce images --bootstrap HOST:PORT --topic T PATH...");
+        System.out.println("use: inferstream produce images|ticks --bootstrap HOST:PORT --topic T ...");
     }
 
     /** Image files, or every image in a folder, keyed by file name. */
@@ -97,6 +97,69 @@ public final class ProduceCommand implements Runnable {
         private static boolean isImage(Path path) {
             String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
             return Files.isRegularFile(path) && EXTENSIONS.stream().anyMatch(name::endsWith);
+        }
+    }
+
+    /** Ticks from a CSV or JSON-lines file, or standard input, sent as JSON as they are read. */
+    @Command(
+            name = "ticks",
+            mixinStandardHelpOptions = true,
+            description = "Send ticks from a CSV file (header row; key, time and value columns by name) or JSON lines,"
+                    + " from a file or standard input (-), so a live feed can be piped in.")
+    static final class Ticks implements Callable<Integer> {
+        @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
+        String bootstrap;
+
+        @Option(names = "--topic", defaultValue = "ticks", description = "Topic (default: ${DEFAULT-VALUE}).")
+        String topic;
+
+        @Option(
+                names = "--key-column",
+                defaultValue = "key",
+                description = "CSV column with the series key (default: ${DEFAULT-VALUE}).")
+        String keyColumn;
+
+        @Option(
+                names = "--time-column",
+                defaultValue = "ts",
+                description = "CSV column with the time, epoch millis or ISO-8601 (default: ${DEFAULT-VALUE}).")
+        String timeColumn;
+
+        @Option(
+                names = "--value-columns",
+                split = ",",
+                description = "CSV value columns, in order (default: every other column).")
+        List<String> valueColumns = new ArrayList<>();
+
+        @Option(names = "--key", description = "One key for every tick (a file holding a single series).")
+        String key;
+
+        @Parameters(index = "0", description = "A CSV or JSON-lines file, or - for standard input.")
+        String file;
+
+        @Override
+        public Integer call() throws IOException {
+            TickLines lines = new TickLines(keyColumn, timeColumn, valueColumns, key);
+            long sent = 0;
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap);
+                    java.io.BufferedReader reader = file.equals("-")
+                            ? new java.io.BufferedReader(
+                                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                            : Files.newBufferedReader(Path.of(file))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    TickLines.Tick tick = lines.next(line);
+                    if (tick != null) {
+                        producer.send(new ProducerRecord<>(
+                                topic,
+                                tick.key() == null ? null : tick.key().getBytes(),
+                                tick.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                        sent++;
+                    }
+                }
+                producer.flush();
+            }
+            System.out.println("sent " + sent + " ticks to " + topic);
+            return 0;
         }
     }
 }

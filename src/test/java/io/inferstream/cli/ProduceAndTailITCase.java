@@ -62,6 +62,36 @@ class ProduceAndTailITCase {
         assertThat(tailed).contains("0:0 img-0.png ").contains("bytes, starting 89 50 4E 47");
     }
 
+    @Test
+    void shouldSendTicksFromACsvFileAsJson() throws Exception {
+        Path csv = folder.resolve("prices.csv");
+        Files.writeString(csv, "time,symbol,close\n1700000000000,AAPL,101.5\n1700000001000,MSFT,330.25\n");
+        String topic = KAFKA.createTopic("cli-ticks", 1);
+
+        int code = Inferstream.commandLine()
+                .execute(
+                        "produce",
+                        "ticks",
+                        "--bootstrap",
+                        KAFKA.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--key-column",
+                        "symbol",
+                        "--time-column",
+                        "time",
+                        csv.toString());
+
+        assertThat(code).isZero();
+        List<ConsumerRecord<byte[], byte[]>> records = readAll(topic, 2);
+        assertThat(records)
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly(
+                        "{\"key\":\"AAPL\",\"ts\":1700000000000,\"values\":[101.5]}",
+                        "{\"key\":\"MSFT\",\"ts\":1700000001000,\"values\":[330.25]}");
+        assertThat(new String(records.get(1).key(), StandardCharsets.UTF_8)).isEqualTo("MSFT");
+    }
+
     private static String captureOut(Runnable action) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -76,7 +106,7 @@ class ProduceAndTailITCase {
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
         Properties props = KAFKA.clientProperties();
-        props.put("group.id", "cli-test");
+        props.put("group.id", "cli-test-" + topic);
         props.put("auto.offset.reset", "earliest");
         List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
