@@ -13,10 +13,9 @@ import io.inferstream.records.RnnKeyState;
 import io.inferstream.records.TickInput;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -74,7 +73,9 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     private transient InternalTimerService<VoidNamespace> expiryTimers;
 
     private transient RnnStepper cell;
-    private transient Set<String> readyKeys;
+    /** Keys the watermark released, with the timestamps of their released ticks in order. */
+    private transient Map<String, List<Long>> readyKeys;
+
     private transient RnnBatchStepper batchStepper;
     private transient boolean resetMismatchedState;
     private transient Counter modelChangeResets;
@@ -137,7 +138,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         pending = getPartitionedState(
                 new MapStateDescriptor<>("pending-ticks", Types.LONG, TypeInformation.of(PendingTick.class)));
         timers = getInternalTimerService("tick-order", VoidNamespaceSerializer.INSTANCE, this);
-        expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, this);
+        expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, new ExpiryTrigger());
         cell = inferenceEnabled
                 ? OnnxRnnCell.load(Path.of(modelPath), modelOverrides, maxBatch, intraOpThreads)
                 : RnnStepper.passThrough(spec, maxBatch);
@@ -146,7 +147,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
                     "model at " + modelPath + " has state " + cell.spec().stateShape() + " but the job was built for "
                             + spec.stateShape() + "; expected the model checked at start-up");
         }
-        readyKeys = new LinkedHashSet<>();
+        readyKeys = new LinkedHashMap<>();
         batchStepper = new RnnBatchStepper(cell, output);
         modelChangeResets = getRuntimeContext().getMetricGroup().counter("stateResets");
         ttlResets = getRuntimeContext().getMetricGroup().counter("ttlResets");
@@ -180,7 +181,8 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
-        readyKeys.add(timer.getKey());
+        // Timers fire in timestamp order, so each key's list comes out sorted.
+        readyKeys.computeIfAbsent(timer.getKey(), k -> new ArrayList<>()).add(timer.getTimestamp());
     }
 
     @Override
@@ -202,9 +204,9 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
             return;
         }
         List<KeyWork> work = new ArrayList<>(readyKeys.size());
-        for (String key : readyKeys) {
-            setCurrentKey(key);
-            KeyWork w = load(key, watermark);
+        for (Map.Entry<String, List<Long>> ready : readyKeys.entrySet()) {
+            setCurrentKey(ready.getKey());
+            KeyWork w = load(ready.getKey(), ready.getValue(), watermark);
             if (w != null) {
                 work.add(w);
             }
@@ -218,13 +220,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     }
 
     /** The key's state and released ticks, or null when it has none and was only expiring. */
-    private KeyWork load(String key, long watermark) throws Exception {
-        List<Long> released = new ArrayList<>();
-        for (Long ts : pending.keys()) {
-            if (ts <= watermark) {
-                released.add(ts);
-            }
-        }
+    private KeyWork load(String key, List<Long> released, long watermark) throws Exception {
         RnnKeyState state = keyState.value();
         if (released.isEmpty()) {
             if (state != null && ttlMs > 0 && state.lastEventTime + ttlMs <= watermark) {
@@ -233,7 +229,6 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
             }
             return null;
         }
-        released.sort(null);
         List<PendingTick> ticks = new ArrayList<>(released.size());
         for (Long ts : released) {
             ticks.add(pending.get(ts));
@@ -276,6 +271,17 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         } finally {
             super.close();
         }
+    }
+
+    /** An expiry timer only marks its key for the check in {@link #load}; it releases no tick. */
+    private final class ExpiryTrigger implements Triggerable<String, VoidNamespace> {
+        @Override
+        public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+            readyKeys.computeIfAbsent(timer.getKey(), k -> new ArrayList<>());
+        }
+
+        @Override
+        public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
     }
 
     /** One key's share of a watermark's work: its state and its released ticks in event-time order. */
