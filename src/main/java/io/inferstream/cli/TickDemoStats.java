@@ -48,18 +48,17 @@ final class TickDemoStats {
         } else {
             double error = value - w.lastForecast;
             double naive = value - w.lastValue;
-            w.squaredError += error * error;
-            w.squaredNaive += naive * naive;
-            w.scored++;
+            w.add(error, naive);
             line = String.format(
-                    "%-13s step %5d  value %7.3f  forecast %7.3f  error %+6.3f  RMSE %.3f (last value: %.3f)  %7.1f ticks/s",
+                    "%-13s step %5d  value %7.3f  forecast %7.3f  error %+6.3f  RMSE(last %d) %.3f (last value: %.3f)  %7.1f ticks/s",
                     p.getKey(),
                     p.getStep(),
                     value,
                     w.lastForecast,
                     error,
-                    Math.sqrt(w.squaredError / w.scored),
-                    Math.sqrt(w.squaredNaive / w.scored),
+                    w.errors.size(),
+                    w.rmse(w.errors),
+                    w.rmse(w.naiveErrors),
                     recent.size() / 5.0);
         }
         w.lastForecast = forecast;
@@ -71,11 +70,30 @@ final class TickDemoStats {
         return count + " tick predictions";
     }
 
+    /** A watched sensor: its last forecast and value, and its recent errors. */
     private static final class Watched {
+        // The RNN starts from a zero state: a window of recent steps shows its settled error.
+        private static final int WINDOW = 100;
+        final ArrayDeque<Double> errors = new ArrayDeque<>();
+        final ArrayDeque<Double> naiveErrors = new ArrayDeque<>();
         double lastForecast = Double.NaN;
         double lastValue;
-        double squaredError;
-        double squaredNaive;
-        long scored;
+
+        void add(double error, double naive) {
+            errors.addLast(error);
+            naiveErrors.addLast(naive);
+            if (errors.size() > WINDOW) {
+                errors.removeFirst();
+                naiveErrors.removeFirst();
+            }
+        }
+
+        double rmse(ArrayDeque<Double> window) {
+            double sum = 0;
+            for (double e : window) {
+                sum += e * e;
+            }
+            return Math.sqrt(sum / window.size());
+        }
     }
 }

@@ -40,6 +40,7 @@ class DemoCommandITCase {
         assertThat(out).contains("Flink web UI http://127.0.0.1:");
         assertThat(out).containsPattern("fmnist-test-\\d{5} +\\S.* true: ");
         assertThat(out).containsPattern("accuracy +\\d+\\.\\d%");
+        assertThat(out).containsPattern("sensor-\\d{5} +step +\\d+ +value +\\d+\\.\\d+ +forecast");
         Matcher pid = Pattern.compile("\\(pid (\\d+)\\)").matcher(out);
         assertThat(pid.find()).as("broker pid printed").isTrue();
         assertThat(ProcessHandle.of(Long.parseLong(pid.group(1)))
