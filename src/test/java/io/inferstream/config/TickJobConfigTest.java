@@ -1,0 +1,70 @@
+package io.inferstream.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferstream.inference.ModelMetadataKeys;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TickJobConfigTest {
+
+    private static Map<String, Object> shipped() {
+        Map<String, Object> values = ConfigFiles.load(Path.of("jobs/tick-forecaster.yaml"));
+        values.put("kafka.bootstrap", "localhost:9092");
+        return values;
+    }
+
+    @Test
+    void shouldLoadTheShippedJobFileWithDocumentedDefaults() {
+        TickJobConfig cfg = TickJobConfig.from(shipped());
+
+        assertThat(cfg.common.inputTopic).isEqualTo("ticks");
+        assertThat(cfg.common.outputTopic).isEqualTo("tick-predictions");
+        assertThat(cfg.common.deadLetterTopic).isEqualTo("ticks.dlq");
+        assertThat(cfg.modelFile()).isEqualTo(Path.of("models/sensor-esn.onnx"));
+        assertThat(cfg.maxBatchSize).isEqualTo(256);
+        assertThat(cfg.maxOutOfOrdernessMs).isEqualTo(1000);
+        assertThat(cfg.stateBackend).isEqualTo("hashmap");
+        assertThat(cfg.stateTtlMs).isZero();
+        assertThat(cfg.resetStateOnModelChange).isFalse();
+    }
+
+    @Test
+    void shouldTurnModelKeysIntoMetadataOverrides() {
+        Map<String, Object> values = shipped();
+        values.put("model.input-name", "input");
+        values.put("model.state-inputs", List.of("h0", "c0"));
+        values.put("model.output-names", List.of("close"));
+        values.put("model.transform", "log-return");
+        values.put("model.mean", "0.1,0.2");
+
+        Map<String, String> overrides = TickJobConfig.from(values).modelOverrides;
+
+        assertThat(overrides)
+                .containsEntry(ModelMetadataKeys.RNN_INPUT, "input")
+                .containsEntry(ModelMetadataKeys.RNN_STATE_INPUTS, "h0,c0")
+                .containsEntry(ModelMetadataKeys.OUTPUT_NAMES, "[\"close\"]")
+                .containsEntry(ModelMetadataKeys.INPUT_TRANSFORM, "log-return")
+                .containsEntry(ModelMetadataKeys.INPUT_MEAN, "0.1,0.2");
+    }
+
+    @Test
+    void shouldRefuseBadValuesNamingTheKey() {
+        Map<String, Object> backend = shipped();
+        backend.put("state.backend", "memory");
+        Map<String, Object> transform = shipped();
+        transform.put("model.transform", "log");
+        Map<String, Object> unknown = shipped();
+        unknown.put("state.tll-ms", "5");
+
+        assertThatThrownBy(() -> TickJobConfig.from(backend))
+                .hasMessage("state.backend = 'memory': expected one of hashmap, rocksdb");
+        assertThatThrownBy(() -> TickJobConfig.from(transform))
+                .hasMessage("model.transform = 'log': expected one of none, log-return");
+        assertThatThrownBy(() -> TickJobConfig.from(unknown))
+                .hasMessageContaining("unknown configuration key 'state.tll-ms' for tick-forecaster");
+    }
+}
