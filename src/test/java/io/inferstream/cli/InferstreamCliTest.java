@@ -76,4 +76,21 @@ class InferstreamCliTest {
         assertThat(result[0]).isEqualTo("2");
         assertThat(result[2]).contains("job 'video-thing': expected one of image-classifier, tick-forecaster");
     }
+
+    @Test
+    void shouldStopTheTickJobAtStartUpNamingTheBadStateBackend() {
+        String[] result = run("run", "tick-forecaster", "--bootstrap", "127.0.0.1:1", "--state-backend", "memory");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("state.backend = 'memory': expected one of hashmap, rocksdb");
+    }
+
+    @Test
+    void shouldStopTheTickJobAtStartUpWhenTheModelIsNoRnnCell() {
+        String[] result =
+                run("run", "tick-forecaster", "--bootstrap", "127.0.0.1:1", "--model", "models/fashion-cnn.onnx");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("model has inputs [input]; expected [x, h]");
+    }
 }
