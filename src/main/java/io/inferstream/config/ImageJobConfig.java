@@ -28,8 +28,8 @@ public final class ImageJobConfig implements Serializable {
 
     private ImageJobConfig(Settings s) {
         this.common = StreamJobSettings.read(s, JOB, "images", "image-predictions");
-        Path model = s.existingFile("model.path", null, "the ONNX classifier");
-        this.modelPath = model.toString();
+        this.modelPath = s.modelLocation("model.path", "the ONNX classifier");
+        Path model = Path.of(ModelOverrideSettings.sidecarBase(modelPath));
         this.modelOverrides = overrides(s, model);
         this.maxBatchSize = s.intValue("batch.max-size", 64, 1, 4096);
         this.maxBatchWaitMs = s.longValue("batch.max-wait-ms", 20, 0, 60_000);

@@ -24,6 +24,13 @@ final class ModelOverrideSettings {
         }
     }
 
+    /** Where to look for a sidecar: the model's local path (a remote model has none beside it). */
+    static String sidecarBase(String modelLocation) {
+        return modelLocation.startsWith("file:")
+                ? Path.of(java.net.URI.create(modelLocation)).toString()
+                : modelLocation;
+    }
+
     /** A single value: configKey overrides metadataKey when set. */
     ModelOverrideSettings scalar(String configKey, String metadataKey) {
         put(metadataKey, settings.string(configKey, null));

@@ -125,6 +125,25 @@ public final class Settings {
         return path;
     }
 
+    /**
+     * A model location: a local file that must exist, or a URI with a scheme (s3://, hdfs://,
+     * file:/...) that the job reads through Flink's file systems at start-up.
+     */
+    public String modelLocation(String key, String what) {
+        String raw = string(key, null);
+        if (raw != null && raw.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !raw.startsWith("file:")) {
+            return raw;
+        }
+        if (raw != null && raw.startsWith("file:")) {
+            Path local = Path.of(java.net.URI.create(raw));
+            if (!local.toFile().isFile()) {
+                throw ConfigException.of(key, raw, "an existing file (" + what + ")");
+            }
+            return raw;
+        }
+        return existingFile(key, null, what).toString();
+    }
+
     /** Every key under a prefix, with the prefix removed; these keys count as read. */
     public Map<String, String> section(String prefix) {
         Map<String, String> section = new TreeMap<>();

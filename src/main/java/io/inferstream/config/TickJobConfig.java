@@ -36,8 +36,8 @@ public final class TickJobConfig implements Serializable {
 
     private TickJobConfig(Settings s) {
         this.common = StreamJobSettings.read(s, JOB, "ticks", "tick-predictions");
-        Path model = s.existingFile("model.path", null, "the ONNX RNN cell");
-        this.modelPath = model.toString();
+        this.modelPath = s.modelLocation("model.path", "the ONNX RNN cell");
+        Path model = Path.of(ModelOverrideSettings.sidecarBase(modelPath));
         this.modelOverrides = new ModelOverrideSettings(s, model)
                 .scalar("model.name", ModelMetadataKeys.NAME)
                 .scalar("model.version", ModelMetadataKeys.VERSION)

@@ -7,7 +7,6 @@ import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.inference.Scores;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +31,7 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
 
     @Override
     public void open() {
-        classifier = OnnxImageClassifier.load(Path.of(modelPath), overrides, maxBatch, intraOpThreads);
+        classifier = OnnxImageClassifier.load(ModelFiles.read(modelPath), overrides, maxBatch, intraOpThreads);
     }
 
     @Override

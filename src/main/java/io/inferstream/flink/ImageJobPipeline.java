@@ -24,7 +24,7 @@ public final class ImageJobPipeline {
      * shapes named) and adds the whole Kafka-to-Kafka job to the environment.
      */
     public static ImageModelSpec wire(StreamExecutionEnvironment env, ImageJobConfig config) {
-        ImageModelSpec spec = OnnxImageClassifier.inspect(config.modelFile(), config.modelOverrides);
+        ImageModelSpec spec = OnnxImageClassifier.inspect(ModelFiles.read(config.modelPath), config.modelOverrides);
         if (config.topK > spec.numClasses()) {
             throw ConfigException.of(
                     "output.top-k", config.topK, "at most the model's " + spec.numClasses() + " classes");

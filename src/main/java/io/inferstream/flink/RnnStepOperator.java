@@ -11,7 +11,6 @@ import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.PendingTick;
 import io.inferstream.records.RnnKeyState;
 import io.inferstream.records.TickInput;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +139,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         timers = getInternalTimerService("tick-order", VoidNamespaceSerializer.INSTANCE, this);
         expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, new ExpiryTrigger());
         cell = inferenceEnabled
-                ? OnnxRnnCell.load(Path.of(modelPath), modelOverrides, maxBatch, intraOpThreads)
+                ? OnnxRnnCell.load(ModelFiles.read(modelPath), modelOverrides, maxBatch, intraOpThreads)
                 : RnnStepper.passThrough(spec, maxBatch);
         if (!cell.spec().stateShape().equals(spec.stateShape())) {
             throw new IllegalStateException(

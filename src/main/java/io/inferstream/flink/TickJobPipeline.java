@@ -35,7 +35,7 @@ public final class TickJobPipeline {
      * the shapes) and adds the whole Kafka-to-Kafka job to the environment.
      */
     public static RnnCellSpec wire(StreamExecutionEnvironment env, TickJobConfig config) {
-        RnnCellSpec spec = OnnxRnnCell.inspect(config.modelFile(), config.modelOverrides);
+        RnnCellSpec spec = OnnxRnnCell.inspect(ModelFiles.read(config.modelPath), config.modelOverrides);
         sinks(TickForecasterJob.build(source(env, config), config, spec), config);
         return spec;
     }

@@ -39,7 +39,13 @@ public final class OnnxImageClassifier implements AutoCloseable {
     /** Loads and validates a model; the returned classifier takes batches of up to maxBatch. */
     public static OnnxImageClassifier load(
             Path modelFile, ImageModelOverrides overrides, int maxBatch, int intraOpThreads) {
-        OrtSession session = OnnxSessions.open(modelFile, intraOpThreads);
+        return load(ModelBytes.of(modelFile), overrides, maxBatch, intraOpThreads);
+    }
+
+    /** Loads and validates a model from its bytes. */
+    public static OnnxImageClassifier load(
+            ModelBytes model, ImageModelOverrides overrides, int maxBatch, int intraOpThreads) {
+        OrtSession session = OnnxSessions.open(model, intraOpThreads);
         try {
             return new OnnxImageClassifier(session, ImageModelSpecs.resolve(session, overrides), maxBatch);
         } catch (RuntimeException e) {
@@ -50,7 +56,12 @@ public final class OnnxImageClassifier implements AutoCloseable {
 
     /** Loads a model only to check its contract, and returns its spec. */
     public static ImageModelSpec inspect(Path modelFile, ImageModelOverrides overrides) {
-        try (OnnxImageClassifier classifier = load(modelFile, overrides, 1, 1)) {
+        return inspect(ModelBytes.of(modelFile), overrides);
+    }
+
+    /** Loads a model from its bytes only to check its contract, and returns its spec. */
+    public static ImageModelSpec inspect(ModelBytes model, ImageModelOverrides overrides) {
+        try (OnnxImageClassifier classifier = load(model, overrides, 1, 1)) {
             return classifier.spec();
         }
     }

@@ -47,7 +47,12 @@ public final class OnnxRnnCell implements RnnStepper {
 
     /** Loads a cell and checks its contract; it then steps up to maxBatch keys per call. */
     public static OnnxRnnCell load(Path modelFile, Map<String, String> overrides, int maxBatch, int intraOpThreads) {
-        OrtSession session = OnnxSessions.open(modelFile, intraOpThreads);
+        return load(ModelBytes.of(modelFile), overrides, maxBatch, intraOpThreads);
+    }
+
+    /** Loads a cell from its bytes and checks its contract. */
+    public static OnnxRnnCell load(ModelBytes model, Map<String, String> overrides, int maxBatch, int intraOpThreads) {
+        OrtSession session = OnnxSessions.open(model, intraOpThreads);
         try {
             return new OnnxRnnCell(session, RnnCellSpecs.resolve(session, overrides), maxBatch);
         } catch (RuntimeException e) {
@@ -62,7 +67,12 @@ public final class OnnxRnnCell implements RnnStepper {
 
     /** Loads a model only to check its contract, and returns its spec. */
     public static RnnCellSpec inspect(Path modelFile, Map<String, String> overrides) {
-        try (OnnxRnnCell cell = load(modelFile, overrides, 1, 1)) {
+        return inspect(ModelBytes.of(modelFile), overrides);
+    }
+
+    /** Loads a cell from its bytes only to check its contract, and returns its spec. */
+    public static RnnCellSpec inspect(ModelBytes model, Map<String, String> overrides) {
+        try (OnnxRnnCell cell = load(model, overrides, 1, 1)) {
             return cell.spec();
         }
     }

@@ -5,8 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Opens ONNX Runtime sessions the way every Inferstream operator wants them. */
@@ -26,19 +24,16 @@ public final class OnnxSessions {
      * Opens a session with a fixed number of intra-op threads (one per operator instance scales
      * best; Flink parallelism supplies the rest).
      */
-    public static OrtSession open(Path modelFile, int intraOpThreads) {
-        if (!Files.isRegularFile(modelFile)) {
-            throw new ModelContractException("model file '" + modelFile + "' does not exist or is not a file");
-        }
+    public static OrtSession open(ModelBytes model, int intraOpThreads) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return environment().createSession(modelFile.toString(), options);
+            return environment().createSession(model.bytes(), options);
         } catch (OrtException e) {
             throw new ModelContractException(
-                    "model file '" + modelFile + "' is not a model ONNX Runtime can load: " + e.getMessage(), e);
+                    "model '" + model.location() + "' is not a model ONNX Runtime can load: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,45 @@
+package io.inferstream.cli;
+
+import io.inferstream.flink.PreparedJob;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The job jar's entry point: {@code flink run inferstream-job.jar JOB [--config FILE] [flags]},
+ * or the REST API's /jars/.../run with the same program arguments. Runs in the cluster's
+ * context environment, with the job's checkpointing and state settings applied.
+ */
+@Command(
+        name = "inferstream-job",
+        mixinStandardHelpOptions = true,
+        description = "Submit an Inferstream job to the Flink cluster this runs in.")
+public final class JobMain implements Callable<Integer> {
+
+    @Mixin
+    JobOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        PreparedJob prepared = options.prepare();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(prepared.flinkConfiguration);
+        System.out.println("model: " + prepared.wire(env));
+        env.execute(prepared.settings.jobName);
+        return 0;
+    }
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cli = new CommandLine(new JobMain());
+        // Errors propagate to Flink's client (and its REST answer) instead of calling System.exit.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            throw e;
+        });
+        int code = cli.execute(args);
+        if (code != 0) {
+            throw new IllegalArgumentException("inferstream-job " + String.join(" ", args) + " exited with " + code);
+        }
+    }
+}
