@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BrokerCommand.class,
             RunCommand.class,
+            ClusterCommand.class,
             ProduceCommand.class,
             TailCommand.class,
             ModelsCommand.class,

@@ -24,6 +24,7 @@ public final class JobMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PreparedJob prepared = options.prepare();
+        prepared.createTopicsIfAsked();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(prepared.flinkConfiguration);
         System.out.println("model: " + prepared.wire(env));

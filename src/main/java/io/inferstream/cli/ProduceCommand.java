@@ -1,9 +1,12 @@
 package io.inferstream.cli;
 
 import io.inferstream.avro.ImageEvent;
-import io.inferstream.kafka.KafkaClients;
+import io.inferstream.kafka.CheckedSender;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,16 +54,17 @@ public final class ProduceCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             List<Path> files = imageFiles(paths);
-            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
+            long sent;
+            try (CheckedSender sender = new CheckedSender(bootstrap)) {
                 for (Path file : files) {
                     String key = file.getFileName().toString();
                     byte[] bytes = Files.readAllBytes(file);
                     byte[] value = avro ? imageEvent(key, bytes) : bytes;
-                    producer.send(new ProducerRecord<>(topic, key.getBytes(), value));
+                    sender.send(topic, key.getBytes(StandardCharsets.UTF_8), value);
                 }
-                producer.flush();
+                sent = sender.flush();
             }
-            System.out.println("sent " + files.size() + " images to " + topic);
+            System.out.println("sent " + sent + " images to " + topic);
             return 0;
         }
 
@@ -140,23 +142,19 @@ public final class ProduceCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             TickLines lines = new TickLines(keyColumn, timeColumn, valueColumns, key);
-            long sent = 0;
-            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap);
-                    java.io.BufferedReader reader = file.equals("-")
-                            ? new java.io.BufferedReader(
-                                    new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+            long sent;
+            try (CheckedSender sender = new CheckedSender(bootstrap);
+                    BufferedReader reader = file.equals("-")
+                            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                             : Files.newBufferedReader(Path.of(file))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     TickLines.Tick tick = lines.next(line);
                     if (tick != null) {
-                        producer.send(new ProducerRecord<>(
-                                topic,
-                                tick.key() == null ? null : tick.key().getBytes(),
-                                tick.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                        sent++;
+                        byte[] key = tick.key() == null ? null : tick.key().getBytes(StandardCharsets.UTF_8);
+                        sender.send(topic, key, tick.json().getBytes(StandardCharsets.UTF_8));
                     }
                 }
-                producer.flush();
+                sent = sender.flush();
             }
             System.out.println("sent " + sent + " ticks to " + topic);
             return 0;

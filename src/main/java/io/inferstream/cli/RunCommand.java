@@ -3,7 +3,6 @@ package io.inferstream.cli;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.flink.JobEnvironments;
 import io.inferstream.flink.PreparedJob;
-import io.inferstream.kafka.Topics;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -30,9 +29,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PreparedJob prepared = options.prepare();
         StreamJobSettings s = prepared.settings;
-        if (s.createTopics) {
-            Topics.ensure(s.bootstrapServers, prepared.topics());
-        }
+        prepared.createTopicsIfAsked();
         int port = webUiPort == 0 ? LocalPorts.free() : webUiPort;
         StreamExecutionEnvironment env = JobEnvironments.localWithWebUi(prepared.flinkConfiguration, port);
         System.out.println("model: " + prepared.wire(env));

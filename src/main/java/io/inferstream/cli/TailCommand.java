@@ -52,6 +52,9 @@ public final class TailCommand implements Callable<Integer> {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .collect(Collectors.toList());
+            if (partitions.isEmpty()) {
+                throw new IllegalArgumentException("topic '" + topic + "' does not exist on " + bootstrap);
+            }
             consumer.assign(partitions);
             if (fromEnd) {
                 consumer.seekToEnd(partitions);

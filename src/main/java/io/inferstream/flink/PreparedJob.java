@@ -4,9 +4,11 @@ import io.inferstream.config.ConfigFiles;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
+import io.inferstream.kafka.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -74,6 +76,15 @@ public final class PreparedJob {
     /** Checks the model and adds the Kafka-to-Kafka pipeline; returns the model's description. */
     public String wire(StreamExecutionEnvironment env) {
         return String.valueOf(wiring.apply(env));
+    }
+
+    /** Creates the job's missing topics when its configuration asks for it (topics.create). */
+    public void createTopicsIfAsked() {
+        if (settings.createTopics) {
+            Properties admin = KafkaIO.clientProperties(settings);
+            admin.put("bootstrap.servers", settings.bootstrapServers);
+            Topics.ensure(admin, topics());
+        }
     }
 
     /** Input, output and dead-letter topics with the partition count for creating them. */

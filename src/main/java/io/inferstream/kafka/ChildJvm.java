@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Helpers to launch child JVMs on the project's Maven-resolved class path and to read their logs. */
-final class ChildJvm {
+public final class ChildJvm {
 
     /** System property naming the class-path file; relative paths resolve against the working directory. */
     static final String CLASSPATH_FILE_PROPERTY = "inferstream.classpath.file";
@@ -21,7 +21,7 @@ final class ChildJvm {
     private ChildJvm() {}
 
     /** The file holding the class path, as configured by {@value #CLASSPATH_FILE_PROPERTY}. */
-    static Path classPathFile() {
+    public static Path classPathFile() {
         return Path.of(System.getProperty(CLASSPATH_FILE_PROPERTY, DEFAULT_CLASSPATH_FILE));
     }
 
@@ -29,7 +29,7 @@ final class ChildJvm {
      * Reads the class path written by the build (maven-dependency-plugin build-classpath), so child
      * JVMs see the broker jars that are deliberately kept out of the job jar.
      */
-    static String classPath(Path file) {
+    public static String classPath(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("Class-path file "
                     + file.toAbsolutePath()
@@ -53,7 +53,7 @@ final class ChildJvm {
     }
 
     /** The {@code java} launcher of the running JVM, so children run on the same Java version. */
-    static String javaExecutable() {
+    public static String javaExecutable() {
         Path fromHome = Path.of(System.getProperty("java.home"), "bin", "java");
         if (Files.isExecutable(fromHome)) {
             return fromHome.toString();
@@ -66,7 +66,7 @@ final class ChildJvm {
     }
 
     /** The last {@code maxLines} lines of a log file, or a note when it does not exist. */
-    static String tail(Path file, int maxLines) {
+    public static String tail(Path file, int maxLines) {
         if (!Files.isRegularFile(file)) {
             return "(no " + file.getFileName() + ")";
         }

@@ -1,0 +1,128 @@
+package io.inferstream.cli;
+
+import io.inferstream.cluster.LocalFlinkCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/** A standalone Flink session cluster of separate processes on this machine, and job submission to it. */
+@Command(
+        name = "cluster",
+        mixinStandardHelpOptions = true,
+        description = "A local standalone Flink session cluster (separate JobManager and TaskManager processes).",
+        subcommands = {ClusterCommand.Up.class, ClusterCommand.Submit.class, ClusterCommand.Down.class})
+public final class ClusterCommand implements Runnable {
+    static final Path DEFAULT_DIR = Path.of("target/cluster");
+    static final Path JOB_JAR = Path.of("target/inferstream-0.1.0-SNAPSHOT-job.jar");
+
+    @Override
+    public void run() {
+        System.out.println("use: inferstream cluster up|submit|down (--help on each)");
+    }
+
+    /** Starts the JobManager and TaskManagers, prints the web UI address, and returns. */
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
+            description = "Start a JobManager and TaskManagers; they keep running until `cluster down`.")
+    static final class Up implements Callable<Integer> {
+        @Option(
+                names = "--taskmanagers",
+                defaultValue = "1",
+                description = "TaskManager processes (default: ${DEFAULT-VALUE}).")
+        int taskManagers;
+
+        @Option(
+                names = "--slots",
+                defaultValue = "2",
+                description = "Slots per TaskManager (default: ${DEFAULT-VALUE}).")
+        int slots;
+
+        @Option(
+                names = "--dir",
+                description = "Configuration, logs, checkpoints and savepoints (default: target/cluster).")
+        Path dir = DEFAULT_DIR;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Files.isRegularFile(dir.resolve("cluster.properties"))) {
+                LocalFlinkCluster running = LocalFlinkCluster.attach(dir);
+                if (!running.livePids().isEmpty()) {
+                    throw new IllegalArgumentException("a cluster already runs from " + dir + " (pids "
+                            + running.livePids() + "); expected `cluster down` first");
+                }
+            }
+            LocalFlinkCluster cluster = LocalFlinkCluster.start(dir, Path.of("").toAbsolutePath(), taskManagers, slots);
+            System.out.println("Flink cluster up: web UI " + cluster.restUrl() + ", pids " + cluster.livePids()
+                    + ", checkpoints " + cluster.checkpointsDir() + ", savepoints " + cluster.savepointsDir()
+                    + ", logs " + cluster.directory().resolve("logs")
+                    + ". Stop it with `bin/inferstream cluster down`.");
+            return 0;
+        }
+    }
+
+    /** Uploads the job jar and runs a job on the cluster with the job's flags as program arguments. */
+    @Command(
+            name = "submit",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Submit a job (image-classifier or tick-forecaster) with its flags, as `run` takes them, to the local cluster.")
+    static final class Submit implements Callable<Integer> {
+        @Parameters(index = "0", description = "The job: image-classifier or tick-forecaster.")
+        String job;
+
+        @Unmatched
+        List<String> jobArgs = new ArrayList<>();
+
+        @Option(names = "--from-savepoint", description = "Start from this savepoint or retained checkpoint.")
+        String savepoint;
+
+        @Option(
+                names = "--jar",
+                description =
+                        "The job jar (default: target/inferstream-0.1.0-SNAPSHOT-job.jar, built by ./mvnw package).")
+        Path jar = JOB_JAR;
+
+        @Option(names = "--dir", description = "The cluster's directory (default: target/cluster).")
+        Path dir = DEFAULT_DIR;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException(
+                        "job jar '" + jar + "' does not exist; expected it built by `./mvnw -DskipTests package`");
+            }
+            LocalFlinkCluster cluster = LocalFlinkCluster.attach(dir);
+            List<String> args = new ArrayList<>();
+            args.add(job);
+            args.addAll(jobArgs);
+            String jarId = cluster.rest().uploadJar(jar);
+            String jobId = cluster.rest().run(jarId, args, null, savepoint);
+            System.out.println(
+                    "submitted " + job + ": job " + jobId + " (" + cluster.restUrl() + "/#/job/running/" + jobId + ")");
+            return 0;
+        }
+    }
+
+    /** Stops every process `cluster up` started. */
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop every process of the local cluster.")
+    static final class Down implements Callable<Integer> {
+        @Option(names = "--dir", description = "The cluster's directory (default: target/cluster).")
+        Path dir = DEFAULT_DIR;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalFlinkCluster cluster = LocalFlinkCluster.attach(dir);
+            List<Long> pids = cluster.livePids();
+            cluster.close();
+            System.out.println("stopped " + pids.size() + " processes " + pids);
+            return 0;
+        }
+    }
+}
