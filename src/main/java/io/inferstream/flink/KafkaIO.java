@@ -46,14 +46,18 @@ public final class KafkaIO {
                 .build();
     }
 
-    /** A sink writing {@code key(record)} and {@code value(record)} to one topic. */
+    /**
+     * A sink writing {@code key(record)} and {@code value(record)} to one topic. The Kafka
+     * timestamp is the time of writing, not the event time the record carries in its value: an
+     * old event time would put predictions under the topic's time retention at once.
+     */
     public static <T> KafkaSink<T> sink(
             StreamJobSettings s,
             String topic,
             SerializableFunction<T, byte[]> key,
             SerializableFunction<T, byte[]> value) {
         KafkaRecordSerializationSchema<T> serializer = (element, context, timestamp) ->
-                new ProducerRecord<>(topic, null, timestamp, key.apply(element), value.apply(element));
+                new ProducerRecord<>(topic, null, null, key.apply(element), value.apply(element));
         Properties producer = clientProperties(s);
         producer.setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT_MS));
         return KafkaSink.<T>builder()

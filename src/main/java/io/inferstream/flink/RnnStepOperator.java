@@ -24,6 +24,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -110,10 +111,12 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
             return;
         }
         if (!resetOnModelChange) {
-            throw new IllegalStateException("restored hidden state has shape " + restored + " but model "
-                    + spec.modelName + " v" + spec.modelVersion + " expects " + spec.stateShape()
-                    + "; expected the same shapes, or set state.reset-on-model-change: true to start every key"
-                    + " from the model's initial state");
+            // Restarting cannot fix this: fail the job instead of restarting it forever.
+            throw new SuppressRestartsException(
+                    new IllegalStateException("restored hidden state has shape " + restored + " but model "
+                            + spec.modelName + " v" + spec.modelVersion + " expects " + spec.stateShape()
+                            + "; expected the same shapes, or set state.reset-on-model-change: true to start every key"
+                            + " from the model's initial state"));
         }
         LOG.warn(
                 "Restored hidden state has shape {} but model {} expects {}: every key starts again from the"
