@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class DemoCnnTrainer {
     /** Ridge penalties relative to the features' total variance (see {@link RidgeReadout#fit}). */
     static final double[] RIDGE_ALPHAS = {1e-4, 1e-3, 1e-2, 1e-1};
 
-    private static final long LOG_START = System.nanoTime();
+    private static final TrainerConsole CONSOLE = new TrainerConsole("train-demo");
 
     private DemoCnnTrainer() {}
 
@@ -70,13 +69,13 @@ public final class DemoCnnTrainer {
             throws IOException, OrtException {
         FashionMnist.Split train = FashionMnist.loadTrain(datasetDir);
         FashionMnist.Split test = FashionMnist.loadTest(datasetDir);
-        log("loaded %d training and %d test images from %s", train.count(), test.count(), datasetDir);
+        CONSOLE.log("loaded %d training and %d test images from %s", train.count(), test.count(), datasetDir);
         float[] filterBank = DemoCnnGraphs.randomFilters(filters, seed);
 
         long start = System.nanoTime();
         Readout readout = fitReadout(train, filterBank, seed);
         double fitSeconds = (System.nanoTime() - start) / 1e9;
-        log("fitted in %.1f s", fitSeconds);
+        CONSOLE.log("fitted in %.1f s", fitSeconds);
 
         Map<String, String> metadata = ModelMetadata.singleChannelClassifier(
                 MODEL_NAME, MODEL_VERSION, FashionMnist.LABELS, FashionMnist.NORMALIZATION);
@@ -86,7 +85,7 @@ public final class DemoCnnTrainer {
         // Measured on the written file and the written sample, not on the training path.
         Accuracy testAccuracy = ClassifierEvaluator.evaluate(outModel, test);
         Accuracy sampleAccuracy = ClassifierEvaluator.evaluate(outModel, FashionMnist.loadSample(outSampleDir));
-        log("test accuracy %s, sample accuracy %s", testAccuracy, sampleAccuracy);
+        CONSOLE.log("test accuracy %s, sample accuracy %s", testAccuracy, sampleAccuracy);
 
         Result result = new Result(
                 filters,
@@ -103,7 +102,10 @@ public final class DemoCnnTrainer {
         Files.writeString(
                 outCard,
                 DemoModelCard.render(
-                        result, metadata, relativeTo(outCard, outModel), relativeTo(outCard, outSampleDir)));
+                        result,
+                        metadata,
+                        TrainerConsole.relativeTo(outCard, outModel),
+                        TrainerConsole.relativeTo(outCard, outSampleDir)));
         return result;
     }
 
@@ -121,7 +123,9 @@ public final class DemoCnnTrainer {
             double[] fittingGram = runner.gram(train, fitting);
             double[] validationGram = runner.gram(train, validation);
             float[] validationFeatures = runner.features(train.images(), validation);
-            log("%d features; Gram matrices of %d and %d images computed", features, fitting.length, validation.length);
+            CONSOLE.log(
+                    "%d features; Gram matrices of %d and %d images computed",
+                    features, fitting.length, validation.length);
 
             RidgeReadout ridge = new RidgeReadout(fittingGram, features, classes);
             double bestAlpha = Double.NaN;
@@ -130,7 +134,7 @@ public final class DemoCnnTrainer {
             for (double alpha : RIDGE_ALPHAS) {
                 double[] logits = ridge.fit(alpha).logits(validationFeatures);
                 Accuracy accuracy = Accuracy.ofScores(logits, validationLabels);
-                log("ridge alpha %.0e: validation accuracy %s", alpha, accuracy);
+                CONSOLE.log("ridge alpha %.0e: validation accuracy %s", alpha, accuracy);
                 if (best == null || accuracy.correct() > best.correct()) {
                     bestAlpha = alpha;
                     best = accuracy;
@@ -138,7 +142,7 @@ public final class DemoCnnTrainer {
                 }
             }
             double temperature = SoftmaxTemperature.fit(bestLogits, validationLabels);
-            log(
+            CONSOLE.log(
                     "ridge alpha %.0e chosen; softmax temperature %.3f (validation log-loss %.4f)",
                     bestAlpha, temperature, SoftmaxTemperature.logLoss(bestLogits, validationLabels, temperature));
 
@@ -170,7 +174,7 @@ public final class DemoCnnTrainer {
                 .toByteArray();
         Files.createDirectories(outModel.toAbsolutePath().getParent());
         Files.write(outModel, model);
-        log("wrote %s (%d bytes)", outModel, model.length);
+        CONSOLE.log("wrote %s (%d bytes)", outModel, model.length);
     }
 
     private static int[] shuffledIndices(int count, long seed) {
@@ -192,25 +196,13 @@ public final class DemoCnnTrainer {
         return order;
     }
 
-    private static String relativeTo(Path card, Path target) {
-        Path cardDir = card.toAbsolutePath().normalize().getParent();
-        return cardDir.relativize(target.toAbsolutePath().normalize())
-                .toString()
-                .replace('\\', '/');
-    }
-
-    private static void log(String format, Object... args) {
-        double seconds = (System.nanoTime() - LOG_START) / 1e9;
-        System.out.println(String.format(Locale.ROOT, "[train-demo %6.1f s] ", seconds)
-                + String.format(Locale.ROOT, format, args));
-    }
-
     /**
      * Command line: {@code [--dataset-dir DIR] [--model FILE] [--card FILE] [--sample-dir DIR]
      * [--filters N] [--seed S]}, paths relative to the working directory (the repository root).
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parseOptions(args);
+        Map<String, String> options = TrainerConsole.parseOptions(
+                args, List.of("--dataset-dir", "--model", "--card", "--sample-dir", "--filters", "--seed"));
         Result result = train(
                 Path.of(options.getOrDefault("--dataset-dir", FashionMnist.DEBIAN_DATASET_DIR.toString())),
                 Path.of(options.getOrDefault("--model", DEFAULT_MODEL.toString())),
@@ -218,19 +210,6 @@ public final class DemoCnnTrainer {
                 Path.of(options.getOrDefault("--sample-dir", FashionMnist.SAMPLE_DIR.toString())),
                 Integer.parseInt(options.getOrDefault("--filters", "" + DEFAULT_FILTERS)),
                 Long.parseLong(options.getOrDefault("--seed", "" + DEFAULT_SEED)));
-        log("done: %s", result);
-    }
-
-    private static Map<String, String> parseOptions(String[] args) {
-        List<String> known = List.of("--dataset-dir", "--model", "--card", "--sample-dir", "--filters", "--seed");
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!known.contains(args[i]) || i + 1 == args.length) {
-                throw new IllegalArgumentException(
-                        "bad argument '" + args[i] + "'; expected pairs of an option from " + known + " and its value");
-            }
-            options.put(args[i], args[i + 1]);
-        }
-        return options;
+        CONSOLE.log("done: %s", result);
     }
 }

@@ -3,10 +3,10 @@ package io.inferstream.ticks;
 import ai.onnxruntime.OrtException;
 import io.inferstream.inference.ModelMetadataKeys;
 import io.inferstream.models.RidgeReadout;
+import io.inferstream.models.TrainerConsole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +53,7 @@ public final class DemoRnnTrainer {
     /** Relative excess validation RMSE accepted for a larger penalty (see chooseReadout). */
     static final double RMSE_TOLERANCE = 0.01;
 
-    private static final long LOG_START = System.nanoTime();
+    private static final TrainerConsole CONSOLE = new TrainerConsole("train-rnn-demo");
 
     private DemoRnnTrainer() {}
 
@@ -120,10 +120,12 @@ public final class DemoRnnTrainer {
         Standardization standardization = standardization(ticks, keys);
         EchoStateCell reservoir =
                 EchoStateCell.randomReservoir(1, hidden, 1, SPECTRAL_RADIUS, INPUT_SCALE, BIAS_SCALE, seed);
-        log("%d training keys x %d steps; mean %s, std %s", keys, STEPS, standardization.mean(), standardization.std());
+        CONSOLE.log(
+                "%d training keys x %d steps; mean %s, std %s",
+                keys, STEPS, standardization.mean(), standardization.std());
         Readout readout = fitReadout(ticks, keys, reservoir, standardization);
         double fitSeconds = (System.nanoTime() - start) / 1e9;
-        log("fitted in %.1f s", fitSeconds);
+        CONSOLE.log("fitted in %.1f s", fitSeconds);
 
         EchoStateCell cell = reservoir.withReadout(
                 readout.fit().scaledWeights(1), readout.fit().scaledBias(1));
@@ -132,11 +134,11 @@ public final class DemoRnnTrainer {
         byte[] model = EchoStateGraphs.cellModel(cell, metadata);
         Files.createDirectories(outModel.toAbsolutePath().getParent());
         Files.write(outModel, model);
-        log("wrote %s (%d bytes)", outModel, model.length);
+        CONSOLE.log("wrote %s (%d bytes)", outModel, model.length);
 
         // Measured on the written file, with the job's arithmetic, not on the training path.
         Evaluation evaluation = evaluate(Files.readAllBytes(outModel), ticks, keys, HELD_OUT_KEYS, STEPS);
-        log("held-out keys: model %s; naive last value %s", evaluation.model(), evaluation.naive());
+        CONSOLE.log("held-out keys: model %s; naive last value %s", evaluation.model(), evaluation.naive());
 
         Result result = new Result(
                 keys,
@@ -154,7 +156,8 @@ public final class DemoRnnTrainer {
                 fitSeconds,
                 model.length);
         Files.createDirectories(outCard.toAbsolutePath().getParent());
-        Files.writeString(outCard, SensorEsnCard.render(result, metadata, relativeTo(outCard, outModel)));
+        Files.writeString(
+                outCard, SensorEsnCard.render(result, metadata, TrainerConsole.relativeTo(outCard, outModel)));
         return result;
     }
 
@@ -208,7 +211,7 @@ public final class DemoRnnTrainer {
                 next = swap;
             }
         }
-        log("reservoir run: %,.0f fitting and %,.0f validation rows", fitting.rows(), validation.rows());
+        CONSOLE.log("reservoir run: %,.0f fitting and %,.0f validation rows", fitting.rows(), validation.rows());
         return chooseReadout(fitting, validation, hidden, standardization.std());
     }
 
@@ -225,7 +228,7 @@ public final class DemoRnnTrainer {
             RidgeReadout.Fit fit = ridge.fit(RIDGE_ALPHAS[i]);
             rmse[i] = Math.sqrt(validation.meanSquaredError(fit)) * std;
             best = Math.min(best, rmse[i]);
-            log(
+            CONSOLE.log(
                     "ridge alpha %.0e: validation RMSE %.4f, readout L1 norm %.1f",
                     RIDGE_ALPHAS[i], rmse[i], l1Norm(fit.weights()));
         }
@@ -235,7 +238,7 @@ public final class DemoRnnTrainer {
         }
         fitting.addAll(validation);
         RidgeReadout.Fit all = new RidgeReadout(fitting.values(), hidden, 1).fit(RIDGE_ALPHAS[chosen]);
-        log(
+        CONSOLE.log(
                 "ridge alpha %.0e chosen (lambda %.3g on all training keys); readout L1 norm %.1f",
                 RIDGE_ALPHAS[chosen], all.lambda(), l1Norm(all.weights()));
         return new Readout(all, RIDGE_ALPHAS[chosen], rmse[chosen], l1Norm(all.weights()));
@@ -343,44 +346,19 @@ public final class DemoRnnTrainer {
         }
     }
 
-    private static String relativeTo(Path card, Path target) {
-        Path cardDir = card.toAbsolutePath().normalize().getParent();
-        return cardDir.relativize(target.toAbsolutePath().normalize())
-                .toString()
-                .replace('\\', '/');
-    }
-
-    private static void log(String format, Object... args) {
-        double seconds = (System.nanoTime() - LOG_START) / 1e9;
-        System.out.println(String.format(Locale.ROOT, "[train-rnn-demo %6.1f s] ", seconds)
-                + String.format(Locale.ROOT, format, args));
-    }
-
     /**
      * Command line: {@code [--model FILE] [--card FILE] [--keys N] [--hidden H] [--seed S]},
      * paths relative to the working directory (the repository root).
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parseOptions(args);
+        Map<String, String> options =
+                TrainerConsole.parseOptions(args, List.of("--model", "--card", "--keys", "--hidden", "--seed"));
         Result result = train(
                 Path.of(options.getOrDefault("--model", DEFAULT_MODEL.toString())),
                 Path.of(options.getOrDefault("--card", DEFAULT_CARD.toString())),
                 Integer.parseInt(options.getOrDefault("--keys", "" + DEFAULT_KEYS)),
                 Integer.parseInt(options.getOrDefault("--hidden", "" + DEFAULT_HIDDEN)),
                 Long.parseLong(options.getOrDefault("--seed", "" + DEFAULT_SEED)));
-        log("done: %s", result);
-    }
-
-    private static Map<String, String> parseOptions(String[] args) {
-        List<String> known = List.of("--model", "--card", "--keys", "--hidden", "--seed");
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!known.contains(args[i]) || i + 1 == args.length) {
-                throw new IllegalArgumentException(
-                        "bad argument '" + args[i] + "'; expected pairs of an option from " + known + " and its value");
-            }
-            options.put(args[i], args[i + 1]);
-        }
-        return options;
+        CONSOLE.log("done: %s", result);
     }
 }
