@@ -25,6 +25,9 @@ final class CheckpointStatistics {
         }
     }
 
+    /** All completed checkpoints of the job so far: how many, and their average and largest duration and size written. */
+    record Summary(long completed, long avgDurationMs, long maxDurationMs, long avgWritten, long maxWritten) {}
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String checkpoints;
@@ -37,6 +40,19 @@ final class CheckpointStatistics {
     long latestCompletedId() throws IOException, InterruptedException {
         JsonNode completed = get(checkpoints).path("latest").path("completed");
         return completed.isObject() ? completed.path("id").asLong() : -1;
+    }
+
+    /** Flink's summary of every completed checkpoint so far. */
+    Summary summary() throws IOException, InterruptedException {
+        JsonNode stats = get(checkpoints);
+        JsonNode duration = stats.path("summary").path("end_to_end_duration");
+        JsonNode written = stats.path("summary").path("checkpointed_size");
+        return new Summary(
+                stats.path("counts").path("completed").asLong(),
+                duration.path("avg").asLong(),
+                duration.path("max").asLong(),
+                written.path("avg").asLong(),
+                written.path("max").asLong());
     }
 
     /** Waits for a periodic checkpoint with an id above {@code afterId} to complete, and returns it. */

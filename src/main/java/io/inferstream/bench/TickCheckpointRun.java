@@ -68,6 +68,7 @@ final class TickCheckpointRun {
         // with every key stepped and nothing in flight.
         CheckpointStatistics.Checkpoint periodic =
                 stats.awaitCompletedAfter(stats.latestCompletedId(), Duration.ofMinutes(5));
+        CheckpointStatistics.Summary run = stats.summary();
         CheckpointStatistics.Checkpoint full = stats.triggerFull(Duration.ofMinutes(10));
         out.println();
         out.println("| checkpoint | full state | written by this checkpoint | duration |");
@@ -75,6 +76,14 @@ final class TickCheckpointRun {
         print("periodic, incremental", periodic);
         print("triggered, full", full);
         out.printf("Full state per key: %.0f bytes.%n", (double) full.stateSize() / keyCount);
+        out.printf(
+                "The run's %d periodic checkpoints: %d ms on average, %d ms at most; %.1f MB written on average,"
+                        + " %.1f MB at most.%n",
+                run.completed(),
+                run.avgDurationMs(),
+                run.maxDurationMs(),
+                run.avgWritten() / MB,
+                run.maxWritten() / MB);
     }
 
     private void print(String what, CheckpointStatistics.Checkpoint c) {
