@@ -236,13 +236,20 @@ public final class TickBenchmark {
      * partition, far enough ahead that every partition's watermark passes every real tick.
      */
     void produce(String topic, int count, int keyCount, int keysPerStep) {
+        int lastStep = (count - 1) / keysPerStep;
+        // Event times end now, not at SyntheticTicks' date in 2023: forecasts carry them as Kafka
+        // timestamps, and at its checks (every 5 minutes) the broker's 7-day time retention deletes
+        // segments of older records, read or not. Not ahead either: brokers refuse timestamps
+        // more than an hour in the future.
+        long first = (System.currentTimeMillis() / SyntheticTicks.STEP_MS - lastStep - 20) * SyntheticTicks.STEP_MS;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
             for (int t = 0; t < count; t++) {
                 int k = t % keyCount;
                 String key = SyntheticTicks.key(k);
-                send(producer, topic, null, key, series.timestamp(t / keysPerStep), series.value(k, t / keyCount));
+                long ts = first + (long) (t / keysPerStep) * SyntheticTicks.STEP_MS;
+                send(producer, topic, null, key, ts, series.value(k, t / keyCount));
             }
-            long end = series.timestamp((count - 1) / keysPerStep + 10);
+            long end = first + (lastStep + 10L) * SyntheticTicks.STEP_MS;
             for (int p = 0; p < PARTITIONS; p++) {
                 send(producer, topic, p, "flush-" + p, end, 0);
             }
