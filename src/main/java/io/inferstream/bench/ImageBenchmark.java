@@ -14,10 +14,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,11 +52,10 @@ public final class ImageBenchmark {
         // The first job in a JVM pays for class loading and JIT compilation: run one unreported.
         out.println("  warm-up run (not reported):");
         backlogThroughput(backlog, batchSize, true);
-        // Alternate the job and its ceiling and keep each one's better run: the machine is noisy.
-        double passThrough = backlogThroughput(backlog, batchSize, false);
-        double asBuilt = backlogThroughput(backlog, batchSize, true);
-        passThrough = Math.max(passThrough, backlogThroughput(backlog, batchSize, false));
-        asBuilt = Math.max(asBuilt, backlogThroughput(backlog, batchSize, true));
+        BenchRuns.Best best = BenchRuns.alternate(
+                () -> backlogThroughput(backlog, batchSize, true), () -> backlogThroughput(backlog, batchSize, false));
+        double passThrough = best.ceiling();
+        double asBuilt = best.job();
         double batchOne = backlogThroughput(backlog, 1, true);
         double[] onnxAlone = onnxAlone(batchSize);
         double[] onnxBatchOne = onnxAlone(1);
@@ -68,7 +65,7 @@ public final class ImageBenchmark {
         out.println("|---|---:|---|");
         out.printf(
                 "| (a) job as built, batch %d, exactly-once | %.0f | %.0f%% of (b) |%n",
-                batchSize, asBuilt, 100 * asBuilt / passThrough);
+                batchSize, asBuilt, best.percentOfCeiling());
         out.printf(
                 "| (b) same job, inference replaced by pass-through | %.0f | Kafka + decode + Flink ceiling |%n",
                 passThrough);
@@ -109,34 +106,33 @@ public final class ImageBenchmark {
         String output = "bench-latency-out-" + run;
         Topics.ensure(bootstrap, Map.of(input, 2, output, 2, output + ".dlq", 2));
         ImageJobConfig cfg = config(input, output, batchSize, true, delivery);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
-        ImageJobPipeline.wire(env, cfg);
-        JobClient job = env.executeAsync(cfg.common.jobName);
-        try {
+        return BenchRuns.whileRunning(environment(cfg), cfg.common.jobName, job -> {
             Thread.sleep(5_000); // let the job start; images are stamped when sent
             Thread feeder = new Thread(() -> produce(input, rate * seconds, rate));
             feeder.start();
-            List<OutputWatcher.Seen> seen =
-                    OutputWatcher.await(bootstrap, output, rate * seconds, Duration.ofSeconds(seconds + 60L));
+            List<OutputWatcher.Seen> seen = OutputWatcher.await(
+                            bootstrap,
+                            BenchRuns.outputTopics(output),
+                            rate * seconds,
+                            Duration.ofSeconds(seconds + 60L))
+                    .predictions();
             feeder.join();
             return new long[] {OutputWatcher.latencyPercentile(seen, 50), OutputWatcher.latencyPercentile(seen, 99)};
-        } finally {
-            job.cancel().get();
-        }
+        });
     }
 
     private List<OutputWatcher.Seen> runJob(ImageJobConfig cfg, String output, int count, Duration timeout)
             throws Exception {
+        return BenchRuns.whileRunning(environment(cfg), cfg.common.jobName, job -> OutputWatcher.await(
+                        bootstrap, BenchRuns.outputTopics(output), count, timeout)
+                .predictions());
+    }
+
+    private static StreamExecutionEnvironment environment(ImageJobConfig cfg) {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
         ImageJobPipeline.wire(env, cfg);
-        JobClient job = env.executeAsync(cfg.common.jobName);
-        try {
-            return OutputWatcher.await(bootstrap, output, count, timeout);
-        } finally {
-            job.cancel().get();
-        }
+        return env;
     }
 
     /** ONNX Runtime alone on decoded images: {images per second, microseconds per image}. */
@@ -176,16 +172,7 @@ public final class ImageBenchmark {
     }
 
     private ImageJobConfig config(String input, String output, int batch, boolean inference, String delivery) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", bootstrap);
-        values.put("kafka.group-id", "bench-" + output);
-        values.put("job.name", "bench-" + output);
-        values.put("topics.input", input);
-        values.put("topics.output", output);
-        values.put("topics.dlq", output + ".dlq");
-        values.put("model.path", modelPath);
-        values.put("batch.max-size", Integer.toString(batch));
-        values.put("inference.enabled", Boolean.toString(inference));
+        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, inference);
         values.put("delivery", delivery);
         return ImageJobConfig.from(values);
     }

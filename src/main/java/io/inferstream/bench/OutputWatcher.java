@@ -1,19 +1,24 @@
 package io.inferstream.bench;
 
+import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.TickPrediction;
 import io.inferstream.output.RecordDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads committed predictions from a topic until a count is reached, noting for each when it
- * became visible to a consumer; the raw material of throughput and latency figures.
+ * Reads a job's committed predictions and dead letters until a count is reached, noting for each
+ * prediction when it became visible to a consumer; the raw material of throughput and latency
+ * figures.
  */
 final class OutputWatcher {
 
@@ -30,35 +35,84 @@ final class OutputWatcher {
         }
     }
 
+    private record Received(byte[] value, long receivedAt) {}
+
     private OutputWatcher() {}
 
-    /** Waits for {@code count} predictions (or the timeout) and returns what arrived. */
-    static List<Seen> await(String bootstrap, String topic, int count, Duration timeout) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("group.id", "bench-watcher-" + topic);
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<Seen> seen = new ArrayList<>(count);
+    /** What a job wrote: its predictions, and its dead letters counted by reason. */
+    record Outcome(List<Seen> predictions, Map<String, Integer> deadLetters) {
+        /** "N predictions", with the dead letters and the count expected when they fall short. */
+        String describe(int expected) {
+            String text = predictions.size() + " predictions";
+            if (!deadLetters.isEmpty()) {
+                text += ", dead letters " + deadLetters;
+            }
+            return complete(expected) ? text : text + "; timed out at " + records() + " of " + expected + " records";
+        }
+
+        /** Whether every expected record came out, as a prediction or a dead letter. */
+        boolean complete(int expected) {
+            return records() >= expected;
+        }
+
+        private int records() {
+            return predictions.size()
+                    + deadLetters.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    /**
+     * Waits until {@code count} records have arrived on the topics together (a job's output and
+     * dead-letter topics), or the timeout. Records are decoded only once all have arrived, so
+     * that decoding takes no CPU from the job being measured.
+     */
+    static Outcome await(String bootstrap, List<String> topics, int count, Duration timeout) {
+        List<Received> received = new ArrayList<>(count);
         long deadline = System.currentTimeMillis() + timeout.toMillis();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (seen.size() < count && System.currentTimeMillis() < deadline) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, topics)) {
+            while (received.size() < count && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    long now = System.currentTimeMillis();
-                    SpecificRecord value = RecordDecoder.decodeAvro(record.value());
-                    if (value instanceof ImagePrediction) {
-                        ImagePrediction p = (ImagePrediction) value;
-                        seen.add(new Seen(
-                                p.getEventTime().toEpochMilli(),
-                                p.getPredictedAt().toEpochMilli(),
-                                now));
-                    }
+                    received.add(new Received(record.value(), System.currentTimeMillis()));
                 }
             }
         }
-        return seen;
+        List<Seen> seen = new ArrayList<>(received.size());
+        Map<String, Integer> deadLetters = new TreeMap<>();
+        for (Received r : received) {
+            SpecificRecord value = RecordDecoder.decodeAvro(r.value());
+            if (value instanceof DeadLetter d) {
+                deadLetters.merge(d.getReason(), 1, Integer::sum);
+            } else {
+                Seen s = decode(value, r.receivedAt());
+                if (s != null) {
+                    seen.add(s);
+                }
+            }
+        }
+        return new Outcome(seen, deadLetters);
+    }
+
+    /** A read_committed consumer of whole topics, from their start. */
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, List<String> topics) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", "bench-watcher-" + topics.get(0));
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(topics);
+        return consumer;
+    }
+
+    private static Seen decode(SpecificRecord value, long receivedAt) {
+        if (value instanceof ImagePrediction p) {
+            return new Seen(p.getEventTime().toEpochMilli(), p.getPredictedAt().toEpochMilli(), receivedAt);
+        }
+        if (value instanceof TickPrediction p) {
+            return new Seen(p.getEventTime().toEpochMilli(), p.getPredictedAt().toEpochMilli(), receivedAt);
+        }
+        return null;
     }
 
     /** Predictions per second between the first and the last prediction made. */

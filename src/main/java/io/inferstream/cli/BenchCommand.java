@@ -1,9 +1,11 @@
 package io.inferstream.cli;
 
 import io.inferstream.bench.ImageBenchmark;
+import io.inferstream.bench.TickBenchmark;
 import io.inferstream.kafka.LocalKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,65 +17,111 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Benchmark a job end to end against a local Kafka broker; prints a Markdown table.")
 public final class BenchCommand implements Callable<Integer> {
+    private static final int IMAGE_BATCH = 64;
 
-    @Parameters(index = "0", description = "What to benchmark: images.")
+    @Parameters(index = "0", description = "What to benchmark: images or ticks.")
     String what;
 
     @Option(
             names = "--images",
             defaultValue = "100000",
-            description = "Images in the backlog per scenario (default: ${DEFAULT-VALUE}).")
+            description = "images: images in the backlog per scenario (default: ${DEFAULT-VALUE}).")
     int images;
 
     @Option(
             names = "--batch-size",
-            defaultValue = "64",
-            description = "Batch size of the job as built (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+            description = "images: batch size of the job as built (default: " + IMAGE_BATCH
+                    + "); ticks always measure the job as built, batch " + TickBenchmark.BATCH + ".")
+    Integer batchSize;
 
-    @Option(
-            names = "--model",
-            defaultValue = "models/fashion-cnn.onnx",
-            description = "ONNX model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "images: ONNX model (default: models/fashion-cnn.onnx).")
     String model;
 
     @Option(
             names = "--latency-rate",
             defaultValue = "200",
-            description = "Images/s for the latency runs (default: ${DEFAULT-VALUE}).")
+            description = "images: images/s for the latency runs (default: ${DEFAULT-VALUE}).")
     int latencyRate;
 
     @Option(
             names = "--latency-seconds",
             defaultValue = "15",
-            description = "Length of each latency run (default: ${DEFAULT-VALUE}).")
+            description = "images: length of each latency run (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
+
+    @Option(
+            names = "--keys",
+            defaultValue = "10000",
+            description = "ticks: keys in the backlog (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(
+            names = "--steps",
+            defaultValue = "100",
+            description = "ticks: ticks per key in the backlog (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(
+            names = "--hidden",
+            split = ",",
+            defaultValue = "64,256",
+            description = "ticks: hidden sizes of the random cells (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(
+            names = "--checkpoint-keys",
+            defaultValue = "1000000",
+            description = "ticks: keys of the RocksDB checkpoint run, 0 to skip it (default: ${DEFAULT-VALUE}).")
+    int checkpointKeys;
 
     @Option(names = "--bootstrap", description = "Use this Kafka cluster instead of starting a local broker.")
     String bootstrap;
 
     @Override
     public Integer call() throws Exception {
-        if (!what.equals("images")) {
-            throw new IllegalArgumentException("benchmark '" + what + "': expected images");
+        if (!what.equals("images") && !what.equals("ticks")) {
+            throw new IllegalArgumentException("benchmark '" + what + "': expected images or ticks");
         }
+        if (what.equals("ticks") && (model != null || batchSize != null)) {
+            throw new IllegalArgumentException("--model and --batch-size apply to bench images; bench ticks"
+                    + " measures random cells (--hidden) in the job as built, batch " + TickBenchmark.BATCH);
+        }
+        // Checked here, before a broker starts.
+        TickBenchmark.Settings ticks =
+                what.equals("ticks") ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys) : null;
         System.out.printf(
                 "machine: %d cores, %s %s, Java %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"),
                 System.getProperty("os.arch"),
                 System.getProperty("java.version"));
-        if (bootstrap != null) {
-            new ImageBenchmark(bootstrap, model, images, batchSize, System.out).runAll(latencyRate, latencySeconds);
-            return 0;
-        }
+        // Models, checkpoints and the local broker's data live here, under target/, and go at the end.
         Path dir = Files.createTempDirectory(RunDirs.base(), "bench-");
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0, true)) {
-            new ImageBenchmark(broker.bootstrapServers(), model, images, batchSize, System.out)
-                    .runAll(latencyRate, latencySeconds);
+        try {
+            if (bootstrap != null) {
+                run(bootstrap, dir, ticks);
+                return 0;
+            }
+            try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0, true)) {
+                run(broker.bootstrapServers(), dir, ticks);
+            }
         } finally {
             FileTrees.deleteQuietly(dir);
         }
         return 0;
+    }
+
+    private void run(String servers, Path dir, TickBenchmark.Settings ticks) throws Exception {
+        if (ticks == null) {
+            new ImageBenchmark(
+                            servers,
+                            model != null ? model : "models/fashion-cnn.onnx",
+                            images,
+                            batchSize != null ? batchSize : IMAGE_BATCH,
+                            System.out)
+                    .runAll(latencyRate, latencySeconds);
+        } else {
+            new TickBenchmark(servers, ticks, dir.resolve("ticks"), System.out).runAll(LocalPorts.free());
+        }
     }
 }

@@ -93,4 +93,20 @@ class InferstreamCliTest {
         assertThat(result[0]).isEqualTo("2");
         assertThat(result[2]).contains("model has inputs [input]; expected [x, h]");
     }
+
+    @Test
+    void shouldRefuseAnUnknownBenchmark() {
+        String[] result = run("bench", "videos");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("benchmark 'videos': expected images or ticks");
+    }
+
+    @Test
+    void shouldRefuseABadTickBenchmarkSetting() {
+        String[] result = run("bench", "ticks", "--hidden", "64,0");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("hidden sizes [64, 0]; expected one or more, each at least 1");
+    }
 }
