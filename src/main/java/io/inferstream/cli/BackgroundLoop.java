@@ -21,9 +21,16 @@ abstract class BackgroundLoop {
         thread.start();
     }
 
+    /** Whether {@link #stop} interrupts the loop (a Kafka consumer must rather finish its poll and close cleanly). */
+    boolean interruptOnStop() {
+        return true;
+    }
+
     final void stop() {
         running = false;
-        thread.interrupt();
+        if (interruptOnStop()) {
+            thread.interrupt();
+        }
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -49,6 +49,11 @@ final class DemoPrinter extends BackgroundLoop {
     }
 
     @Override
+    boolean interruptOnStop() {
+        return false;
+    }
+
+    @Override
     void loop() {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
