@@ -39,7 +39,10 @@ class RnnStepOperatorManyKeysTest {
         RnnCellSpec spec = OnnxRnnCell.inspect(config.modelFile(), config.modelOverrides);
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new RnnStepOperator(config, spec), (TickInput t) -> t.key, Types.STRING);
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend(true));
+        EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend(true);
+        // The harness gives operators almost no managed memory; RocksDB would flush its memtable constantly.
+        rocksDb.getMemoryConfiguration().setUseManagedMemory(false);
+        harness.setStateBackend(rocksDb);
         harness.setCheckpointStorage(
                 new FileSystemCheckpointStorage(dir.resolve("checkpoints").toUri()));
         if (restoreFrom != null) {
