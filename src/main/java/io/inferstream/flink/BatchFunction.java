@@ -17,4 +17,9 @@ public interface BatchFunction<IN, OUT> extends Serializable {
 
     /** Releases what {@link #open} took. */
     void close() throws Exception;
+
+    /** The event time of the input an output answers, for the event-time lag metric; {@code now} if unknown. */
+    default long eventTime(OUT output, long now) {
+        return now;
+    }
 }

@@ -60,6 +60,11 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
     }
 
     @Override
+    public long eventTime(ClassifiedImage output, long now) {
+        return output.eventTime;
+    }
+
+    @Override
     public void close() {
         if (classifier != null) {
             classifier.close();

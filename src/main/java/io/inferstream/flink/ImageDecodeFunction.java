@@ -35,6 +35,7 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
     private final int maxBytes;
     private transient ImageDecoder decoder;
     private transient ImagePreprocessor preprocessor;
+    private transient DeadLetterMetrics deadLetterMetrics;
 
     public ImageDecodeFunction(ImageJobConfig config, ImageModelSpec spec) {
         this.jobName = config.common.jobName;
@@ -47,6 +48,7 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
     public void open(OpenContext openContext) {
         decoder = new ImageDecoder(maxPixels);
         preprocessor = new ImagePreprocessor(spec);
+        deadLetterMetrics = new DeadLetterMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -54,6 +56,7 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
         try {
             out.collect(toTask(input));
         } catch (RejectedInputException e) {
+            deadLetterMetrics.count(e.reason().name());
             ctx.output(DEAD_LETTERS, DeadLetterRecord.of(jobName, input, e));
         }
     }

@@ -27,6 +27,7 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     private transient List<IN> buffer;
     private transient long deadline;
     private transient ScheduledFuture<?> timer;
+    private transient InferenceMetrics metrics;
 
     public MicroBatchOperator(BatchFunction<IN, OUT> function, int maxSize, long maxWaitMs) {
         if (maxSize < 1 || maxWaitMs < 0) {
@@ -42,6 +43,7 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     public void open() throws Exception {
         super.open();
         buffer = new ArrayList<>(maxSize);
+        metrics = new InferenceMetrics(getMetricGroup());
         function.open();
     }
 
@@ -104,12 +106,16 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         if (buffer.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         List<OUT> results = function.apply(buffer);
+        metrics.call(buffer.size(), System.nanoTime() - start);
         if (results.size() != buffer.size()) {
             throw new IllegalStateException("batch function returned " + results.size() + " results for "
                     + buffer.size() + " inputs; expected one per input");
         }
+        long now = System.currentTimeMillis();
         for (OUT result : results) {
+            metrics.prediction(function.eventTime(result, now), now);
             output.collect(new StreamRecord<>(result));
         }
         buffer = new ArrayList<>(maxSize);

@@ -34,5 +34,10 @@ public class PassThroughBatch implements BatchFunction<ImageTask, ClassifiedImag
     }
 
     @Override
+    public long eventTime(ClassifiedImage output, long now) {
+        return output.eventTime;
+    }
+
+    @Override
     public void close() {}
 }

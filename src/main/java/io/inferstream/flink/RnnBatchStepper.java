@@ -26,12 +26,15 @@ final class RnnBatchStepper {
     private final float[] y;
     private final float[] nextState;
 
-    RnnBatchStepper(RnnStepper cell, Output<StreamRecord<ForecastRecord>> output) {
+    private final InferenceMetrics metrics;
+
+    RnnBatchStepper(RnnStepper cell, Output<StreamRecord<ForecastRecord>> output, InferenceMetrics metrics) {
         RnnCellSpec spec = cell.spec();
         int batch = cell.maxBatch();
         this.cell = cell;
         this.output = output;
         this.mapping = new RnnFeatureMapping(spec);
+        this.metrics = metrics;
         this.input = new float[batch * spec.features];
         this.state = new float[batch * spec.stateSize()];
         this.y = new float[batch * spec.outputs];
@@ -71,7 +74,9 @@ final class RnnBatchStepper {
             mapping.toModelInput(tick.values, w.state.previousValues, input, row * spec.features);
             System.arraycopy(w.state.state, 0, state, row * stateSize, stateSize);
         }
+        long start = System.nanoTime();
         cell.step(n, input, state, y, nextState);
+        metrics.call(n, System.nanoTime() - start);
         long now = System.currentTimeMillis();
         for (int row = 0; row < n; row++) {
             RnnStepOperator.KeyWork w = chunk.get(row);
@@ -82,6 +87,7 @@ final class RnnBatchStepper {
             w.state.lastEventTime = ts;
             w.state.previousValues = tick.values;
             w.next++;
+            metrics.prediction(ts, now);
             output.collect(new StreamRecord<>(forecast(w, ts, tick, row, spec, now), ts));
         }
     }

@@ -80,6 +80,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     private transient boolean resetMismatchedState;
     private transient Counter modelChangeResets;
     private transient Counter ttlResets;
+    private transient DeadLetterMetrics deadLetterMetrics;
 
     public RnnStepOperator(TickJobConfig config, RnnCellSpec spec) {
         this.jobName = config.common.jobName;
@@ -150,9 +151,10 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
                             + spec.stateShape() + "; expected the model checked at start-up");
         }
         readyKeys = new LinkedHashMap<>();
-        batchStepper = new RnnBatchStepper(cell, output);
+        batchStepper = new RnnBatchStepper(cell, output, new InferenceMetrics(getMetricGroup()));
         modelChangeResets = getRuntimeContext().getMetricGroup().counter("stateResets");
         ttlResets = getRuntimeContext().getMetricGroup().counter("ttlResets");
+        deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
     }
 
     @Override
@@ -177,6 +179,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     }
 
     private void reject(TickInput tick, RejectReason reason, String error) {
+        deadLetterMetrics.count(reason.name());
         DeadLetterRecord dead = DeadLetterRecord.of(jobName, tick.raw, new RejectedInputException(reason, error));
         output.collect(DEAD_LETTERS, new StreamRecord<>(dead));
     }

@@ -22,6 +22,7 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
     private final String jobName;
     private final int features;
     private final boolean needsPositive;
+    private transient DeadLetterMetrics deadLetterMetrics;
 
     public TickValidateFunction(TickJobConfig config, RnnCellSpec spec) {
         this.jobName = config.common.jobName;
@@ -30,11 +31,17 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
     }
 
     @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext openContext) {
+        deadLetterMetrics = new DeadLetterMetrics(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
     public void processElement(TickInput tick, Context ctx, Collector<TickInput> out) {
         try {
             check(tick);
             out.collect(tick);
         } catch (RejectedInputException e) {
+            deadLetterMetrics.count(e.reason().name());
             ctx.output(DEAD_LETTERS, DeadLetterRecord.of(jobName, tick.raw, e));
         }
     }

@@ -154,6 +154,9 @@ final class ClusterScenario {
         assertThat(interrupted).isEqualTo(uninterrupted);
 
         checkImages(imageOut, 120);
+        assertThat(awaitMetric(imageJob, "UNDECODABLE_IMAGE", 2))
+                .as("dead-letter metric of the image job")
+                .isEqualTo(2);
         checkModelChange(savepoint3, input, output);
         cluster.checkOnnxRuntimeLoadedOncePerProcess();
         rest().cancel(imageJob);
@@ -302,7 +305,21 @@ final class ClusterScenario {
             Thread.sleep(500);
         }
         assertThat(resets).as("keys reset on the new model").isEqualTo(KEYS);
+        assertThat(awaitMetric(reset, "predictions", KEYS * (STEPS_PER_PHASE - 1L)))
+                .as("predictions metric of the reset job")
+                .isEqualTo(KEYS * (STEPS_PER_PHASE - 1L));
         rest().cancel(reset);
+    }
+
+    /** Polls a metric (summed over subtasks) until it reaches {@code expected} or a minute passes. */
+    private long awaitMetric(String jobId, String metric, long expected) throws InterruptedException {
+        long value = 0;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (value < expected && System.currentTimeMillis() < deadline) {
+            value = metricSum(jobId, metric);
+            Thread.sleep(500);
+        }
+        return value;
     }
 
     private long metricSum(String jobId, String metric) {

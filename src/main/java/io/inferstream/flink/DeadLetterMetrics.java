@@ -1,0 +1,20 @@
+package io.inferstream.flink;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/** Dead letters counted per reason, as metrics {@code deadLetters.<REASON>} of the operator. */
+final class DeadLetterMetrics {
+    private final MetricGroup group;
+    private final Map<String, Counter> counters = new HashMap<>();
+
+    DeadLetterMetrics(MetricGroup operatorGroup) {
+        this.group = operatorGroup.addGroup("deadLetters");
+    }
+
+    void count(String reason) {
+        counters.computeIfAbsent(reason, group::counter).inc();
+    }
+}
