@@ -31,6 +31,9 @@ final class FlinkClusterConfig {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
+    /** Ports in the Prometheus reporter's range: one per process, with room for replacements. */
+    static final int METRICS_PORTS = 10;
+
     private FlinkClusterConfig() {}
 
     static List<String> jvmOptions() {
@@ -38,7 +41,7 @@ final class FlinkClusterConfig {
     }
 
     /** Writes conf/config.yaml and conf/log4j.properties under the cluster directory. */
-    static void write(Path dir, int restPort, int rpcPort, int slots) throws IOException {
+    static void write(Path dir, int restPort, int rpcPort, int metricsPort, int slots) throws IOException {
         String config = String.join(
                 "\n",
                 "# Written by bin/inferstream cluster up: a standalone session cluster on this machine.",
@@ -69,6 +72,9 @@ final class FlinkClusterConfig {
                 "restart-strategy.fixed-delay.attempts: 20",
                 "restart-strategy.fixed-delay.delay: 2 s",
                 "web.upload.dir: " + dir.resolve("uploads"),
+                // Every process serves its metrics for Prometheus on the first free port of this range.
+                "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "metrics.reporter.prom.port: " + metricsPort + "-" + (metricsPort + METRICS_PORTS - 1),
                 "");
         Files.createDirectories(dir.resolve("uploads"));
         Files.writeString(dir.resolve("conf/config.yaml"), config, StandardCharsets.UTF_8);

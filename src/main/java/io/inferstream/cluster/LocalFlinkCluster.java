@@ -34,6 +34,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final java.util.Map<Long, String> names = new java.util.HashMap<>();
     private final FlinkRest rest;
     private int taskManagerCount;
+    private int metricsPort;
 
     private LocalFlinkCluster(Path dir, int restPort, List<Long> pids, int taskManagerCount) {
         this.dir = dir;
@@ -53,8 +54,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Files.createDirectories(absolute.resolve("conf"));
         Files.createDirectories(absolute.resolve("logs"));
         int restPort = freePort();
-        FlinkClusterConfig.write(absolute, restPort, freePort(), slots);
+        int metricsPort = freePort();
+        FlinkClusterConfig.write(absolute, restPort, freePort(), metricsPort, slots);
         LocalFlinkCluster cluster = new LocalFlinkCluster(absolute, restPort, List.of(), 0);
+        cluster.metricsPort = metricsPort;
         try {
             cluster.pids.add(cluster.launch(
                     "jobmanager",
@@ -88,11 +91,13 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 .filter(p -> !p.isBlank())
                 .map(Long::parseLong)
                 .collect(Collectors.toList());
-        return new LocalFlinkCluster(
+        LocalFlinkCluster cluster = new LocalFlinkCluster(
                 dir.toAbsolutePath(),
                 Integer.parseInt(state.getProperty("rest.port")),
                 pids,
                 Integer.parseInt(state.getProperty("taskmanagers")));
+        cluster.metricsPort = Integer.parseInt(state.getProperty("metrics.port", "0"));
+        return cluster;
     }
 
     public String restUrl() {
@@ -105,6 +110,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     public Path directory() {
         return dir;
+    }
+
+    /** The ports the processes' Prometheus reporters may listen on (the first free ones of the range). */
+    public List<Integer> metricsPorts() {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < FlinkClusterConfig.METRICS_PORTS; i++) {
+            ports.add(metricsPort + i);
+        }
+        return ports;
     }
 
     public Path checkpointsDir() {
@@ -232,6 +246,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private void saveState(Path workingDir) throws IOException {
         Properties state = new Properties();
         state.setProperty("rest.port", Integer.toString(restPort));
+        state.setProperty("metrics.port", Integer.toString(metricsPort));
         state.setProperty("taskmanagers", Integer.toString(taskManagerCount));
         state.setProperty("pids", pids.stream().map(String::valueOf).collect(Collectors.joining(",")));
         state.setProperty("working.dir", workingDir.toAbsolutePath().toString());

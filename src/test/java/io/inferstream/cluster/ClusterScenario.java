@@ -153,10 +153,13 @@ final class ClusterScenario {
         assertThat(interrupted).hasSize(KEYS);
         assertThat(interrupted).isEqualTo(uninterrupted);
 
+        checkReporter();
         checkImages(imageOut, 120);
-        assertThat(awaitMetric(imageJob, "UNDECODABLE_IMAGE", 2))
+        // Metrics count per task attempt: the restart after the TaskManager crash began again at 0,
+        // so only the dead letter read since then is sure to be in the count (the topic has both).
+        assertThat(awaitMetric(imageJob, "UNDECODABLE_IMAGE", 1))
                 .as("dead-letter metric of the image job")
-                .isEqualTo(2);
+                .isBetween(1L, 2L);
         checkModelChange(savepoint3, input, output);
         cluster.checkOnnxRuntimeLoadedOncePerProcess();
         rest().cancel(imageJob);
@@ -309,6 +312,19 @@ final class ClusterScenario {
                 .as("predictions metric of the reset job")
                 .isEqualTo(KEYS * (STEPS_PER_PHASE - 1L));
         rest().cancel(reset);
+    }
+
+    /** Where a Prometheus reporter runs, the operators' metrics are in what it serves. */
+    private void checkReporter() throws Exception {
+        String scraped = cluster.scrapeMetrics();
+        if (scraped.isEmpty()) {
+            return;
+        }
+        assertThat(scraped)
+                .contains("_operator_predictions")
+                .contains("_operator_batchSize")
+                .contains("_operator_inferenceMicros")
+                .contains("_operator_eventTimeLagMillis");
     }
 
     /** Polls a metric (summed over subtasks) until it reaches {@code expected} or a minute passes. */

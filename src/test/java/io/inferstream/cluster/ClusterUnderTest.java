@@ -23,6 +23,9 @@ interface ClusterUnderTest {
     /** Puts a model where every process can read it; returns the path the jobs should use. */
     String placeModel(String fileName, byte[] model) throws Exception;
 
+    /** Everything the cluster's metric reporters serve now (Prometheus text), or "" where none is set up. */
+    String scrapeMetrics() throws Exception;
+
     /** Asserts no process loaded ONNX Runtime's native library more than once. */
     void checkOnnxRuntimeLoadedOncePerProcess() throws Exception;
 }

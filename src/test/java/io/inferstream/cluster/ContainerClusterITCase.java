@@ -166,6 +166,12 @@ class ContainerClusterITCase {
             return "/checkpoints/" + fileName;
         }
 
+        @Override
+        public String scrapeMetrics() {
+            // No reporter is configured on the containers; docker-compose.yml is where one belongs.
+            return "";
+        }
+
         /** Each container is one JVM; ONNX Runtime unpacks itself into its /tmp once per load. */
         @Override
         public void checkOnnxRuntimeLoadedOncePerProcess() throws Exception {

@@ -89,6 +89,25 @@ class LocalClusterITCase {
             return Files.write(dir.resolve(fileName), model).toString();
         }
 
+        @Override
+        public String scrapeMetrics() {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            StringBuilder all = new StringBuilder();
+            for (int port : cluster.metricsPorts()) {
+                try {
+                    all.append(http.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body());
+                } catch (Exception nobodyListens) {
+                    // Ports of the range that no process took.
+                }
+            }
+            return all.toString();
+        }
+
         /**
          * ONNX Runtime unpacks its native library into java.io.tmpdir each time its classes load;
          * each process has its own temp dir.
