@@ -10,6 +10,7 @@ public class ConfigException extends IllegalArgumentException {
 
     /** "key = 'value': expected ...", the shape of every configuration error. */
     public static ConfigException of(String key, Object value, String expected) {
-        return new ConfigException(key + " = '" + value + "': expected " + expected);
+        Object shown = SecretReferences.isSecret(key) ? "(hidden)" : value;
+        return new ConfigException(key + " = '" + shown + "': expected " + expected);
     }
 }

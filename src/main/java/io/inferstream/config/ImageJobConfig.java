@@ -46,6 +46,11 @@ public final class ImageJobConfig implements Serializable {
         return new ImageJobConfig(new Settings(values));
     }
 
+    /** From settings already made (with their own secret resolution, in tests). */
+    static ImageJobConfig from(Settings settings) {
+        return new ImageJobConfig(settings);
+    }
+
     public Path modelFile() {
         return Path.of(modelPath);
     }

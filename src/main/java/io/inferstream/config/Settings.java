@@ -18,7 +18,13 @@ public final class Settings {
     private final Set<String> read = new HashSet<>();
 
     public Settings(Map<String, Object> values) {
+        this(values, SecretReferences.fromSystem());
+    }
+
+    /** Settings whose ${env:...} and ${file:...} references resolve through {@code secrets}. */
+    public Settings(Map<String, Object> values, SecretReferences secrets) {
         this.values = new TreeMap<>(values);
+        secrets.resolveAll(this.values);
     }
 
     public String string(String key, String defaultValue) {
