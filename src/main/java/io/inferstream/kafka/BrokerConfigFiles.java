@@ -23,6 +23,15 @@ final class BrokerConfigFiles {
 
     /** The broker settings: KRaft combined mode, one node, plain-text listeners on loopback. */
     static Map<String, String> serverProperties(Path dataDir, int brokerPort, int controllerPort) {
+        return serverProperties(dataDir, brokerPort, controllerPort, 0, Map.of());
+    }
+
+    /**
+     * As above, plus, when {@code saslPort} is not 0, a SASL_PLAINTEXT listener named SASL with the
+     * PLAIN mechanism for these users and passwords (the broker's own traffic stays plain-text).
+     */
+    static Map<String, String> serverProperties(
+            Path dataDir, int brokerPort, int controllerPort, int saslPort, Map<String, String> users) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", NODE_ID);
@@ -34,6 +43,19 @@ final class BrokerConfigFiles {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", slashes(dataDir.resolve(LOG_DIR)));
+        if (saslPort != 0) {
+            p.put("listeners", p.get("listeners") + ",SASL://" + HOST + ":" + saslPort);
+            p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL://" + HOST + ":" + saslPort);
+            p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",SASL:SASL_PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            users.forEach((user, password) -> jaas.append(" user_")
+                    .append(user)
+                    .append("=\"")
+                    .append(password)
+                    .append('"'));
+            p.put("listener.name.sasl.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
 
         // The internal topics default to 3 replicas and would never be created on one node.
         p.put("offsets.topic.replication.factor", "1");

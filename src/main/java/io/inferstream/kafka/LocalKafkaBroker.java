@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Thread shutdownHook;
     private boolean closed;
 
+    private int saslPort;
+
     private LocalKafkaBroker(Process process, Path dataDir, int port, boolean deleteOnClose) {
         this.process = process;
         this.dataDir = dataDir;
@@ -74,6 +77,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
      *     {@code dataDir} is kept for inspection
      */
     public static LocalKafkaBroker start(Path dataDir, int port, boolean deleteOnClose) {
+        return start(dataDir, port, deleteOnClose, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, plus a second listener that requires SASL/PLAIN
+     * authentication for these users and passwords ({@link #saslBootstrapServers()}); an empty
+     * map adds none.
+     */
+    public static LocalKafkaBroker start(Path dataDir, int port, boolean deleteOnClose, Map<String, String> saslUsers) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port is " + port + "; expected 0 (any free port) to 65535");
         }
@@ -81,13 +93,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
         Path dir = dataDir.toAbsolutePath();
         int brokerPort = port == 0 ? freePort(-1) : requireFree(port);
         int controllerPort = freePort(brokerPort);
+        int saslPort = saslUsers.isEmpty() ? 0 : freePort(controllerPort);
         try {
             Files.createDirectories(dir.resolve("tmp"));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create broker data dir " + dir, e);
         }
         BrokerConfigFiles.write(
-                dir.resolve("server.properties"), BrokerConfigFiles.serverProperties(dir, brokerPort, controllerPort));
+                dir.resolve("server.properties"),
+                BrokerConfigFiles.serverProperties(dir, brokerPort, controllerPort, saslPort, saslUsers));
         BrokerConfigFiles.write(dir.resolve("log4j2.properties"), BrokerConfigFiles.log4jProperties(dir));
 
         long startNanos = System.nanoTime();
@@ -99,6 +113,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "kafka.Kafka",
                 dir.resolve("server.properties").toString());
         LocalKafkaBroker broker = new LocalKafkaBroker(process, dir, brokerPort, deleteOnClose);
+        broker.saslPort = saslPort;
         try {
             broker.awaitReady();
         } catch (RuntimeException e) {
@@ -112,6 +127,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                 dir);
         return broker;
+    }
+
+    /** The address of the SASL/PLAIN listener, when the broker was started with users. */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker has no SASL listener; start it with users to get one");
+        }
+        return BrokerConfigFiles.HOST + ":" + saslPort;
     }
 
     /** The {@code bootstrap.servers} value for clients, {@code 127.0.0.1:port}. */
