@@ -10,6 +10,7 @@ import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.kafka.KafkaClients;
 import io.inferstream.kafka.Topics;
 import io.inferstream.models.SampleImages;
+import io.inferstream.process.Pacer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -180,17 +181,13 @@ public final class ImageBenchmark {
     /** Sends {@code count} sample PNGs; at {@code rate} per second, or as fast as possible with 0. */
     private void produce(String topic, int count, int rate) {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
-            long start = System.nanoTime();
+            Pacer pacer = new Pacer(rate);
             for (int i = 0; i < count; i++) {
                 int index = i % samples.size();
                 producer.send(new ProducerRecord<>(
                         topic, SampleImages.key(index).getBytes(StandardCharsets.UTF_8), pngs()[index]));
                 if (rate > 0) {
-                    long due = start + (long) (i + 1) * 1_000_000_000L / rate;
-                    long sleep = due - System.nanoTime();
-                    if (sleep > 0) {
-                        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                    }
+                    pacer.await();
                 }
             }
             producer.flush();
@@ -203,10 +200,7 @@ public final class ImageBenchmark {
 
     private synchronized byte[][] pngs() {
         if (pngs == null) {
-            pngs = new byte[samples.size()][];
-            for (int i = 0; i < pngs.length; i++) {
-                pngs[i] = samples.png(i);
-            }
+            pngs = samples.pngs();
         }
         return pngs;
     }

@@ -3,6 +3,8 @@ package io.inferstream.cli;
 import io.inferstream.bench.ImageBenchmark;
 import io.inferstream.bench.TickBenchmark;
 import io.inferstream.kafka.LocalKafkaBroker;
+import io.inferstream.process.FileTrees;
+import io.inferstream.process.LocalPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,6 +6,8 @@ import io.inferstream.flink.JobEnvironments;
 import io.inferstream.flink.PreparedJob;
 import io.inferstream.kafka.LocalKafkaBroker;
 import io.inferstream.kafka.Topics;
+import io.inferstream.process.FileTrees;
+import io.inferstream.process.LocalPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

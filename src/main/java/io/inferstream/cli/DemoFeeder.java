@@ -2,6 +2,7 @@ package io.inferstream.cli;
 
 import io.inferstream.kafka.KafkaClients;
 import io.inferstream.models.SampleImages;
+import io.inferstream.process.Pacer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,12 +28,8 @@ final class DemoFeeder extends BackgroundLoop {
     @Override
     void loop() {
         SampleImages samples = SampleImages.loadBundled();
-        byte[][] pngs = new byte[samples.size()][];
-        for (int i = 0; i < pngs.length; i++) {
-            pngs[i] = samples.png(i);
-        }
-        long intervalNanos = 1_000_000_000L / rate;
-        long next = System.nanoTime();
+        byte[][] pngs = samples.pngs();
+        Pacer pacer = new Pacer(rate);
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
             while (running()) {
@@ -46,11 +43,7 @@ final class DemoFeeder extends BackgroundLoop {
                 }
                 producer.send(new ProducerRecord<>(topic, key, value));
                 sent++;
-                next += intervalNanos;
-                long sleep = next - System.nanoTime();
-                if (sleep > 0) {
-                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                }
+                pacer.await();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.inferstream.cli;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.flink.JobEnvironments;
 import io.inferstream.flink.PreparedJob;
+import io.inferstream.process.LocalPorts;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;

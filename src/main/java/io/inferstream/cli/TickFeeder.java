@@ -1,6 +1,7 @@
 package io.inferstream.cli;
 
 import io.inferstream.kafka.KafkaClients;
+import io.inferstream.process.Pacer;
 import io.inferstream.ticks.SyntheticTicks;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -33,8 +34,7 @@ final class TickFeeder extends BackgroundLoop {
     @Override
     void loop() {
         SyntheticTicks series = new SyntheticTicks(DEMO_SEED);
-        long intervalNanos = 1_000_000_000L / rate;
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer(rate);
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
             for (long step = 0; running(); step++) {
@@ -46,11 +46,7 @@ final class TickFeeder extends BackgroundLoop {
                     producer.send(new ProducerRecord<>(
                             topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
                     sent++;
-                    next += intervalNanos;
-                    long sleep = next - System.nanoTime();
-                    if (sleep > 1_000_000) {
-                        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                    }
+                    pacer.await();
                 }
             }
         } catch (InterruptedException e) {

@@ -1,6 +1,6 @@
 package io.inferstream.cluster;
 
-import io.inferstream.kafka.ChildJvm;
+import io.inferstream.process.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

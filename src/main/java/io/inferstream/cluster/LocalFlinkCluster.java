@@ -1,10 +1,8 @@
 package io.inferstream.cluster;
 
-import io.inferstream.kafka.ChildJvm;
+import io.inferstream.process.ChildJvm;
+import io.inferstream.process.LocalPorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +51,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Path absolute = dir.toAbsolutePath();
         Files.createDirectories(absolute.resolve("conf"));
         Files.createDirectories(absolute.resolve("logs"));
-        int restPort = freePort();
-        int metricsPort = freePort();
-        FlinkClusterConfig.write(absolute, restPort, freePort(), metricsPort, slots);
+        int restPort = LocalPorts.free();
+        int metricsPort = LocalPorts.free();
+        FlinkClusterConfig.write(absolute, restPort, LocalPorts.free(), metricsPort, slots);
         LocalFlinkCluster cluster = new LocalFlinkCluster(absolute, restPort, List.of(), 0);
         cluster.metricsPort = metricsPort;
         try {
@@ -257,14 +255,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
-        }
     }
 
     private static void sleep(long millis) {

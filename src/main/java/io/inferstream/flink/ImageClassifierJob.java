@@ -3,7 +3,6 @@ package io.inferstream.flink;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.records.ClassifiedImage;
-import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ImageTask;
 import io.inferstream.records.KafkaInput;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,22 +17,12 @@ public final class ImageClassifierJob {
 
     private ImageClassifierJob() {}
 
-    /** The two outputs of the job. */
-    public static final class Outputs {
-        public final DataStream<ClassifiedImage> predictions;
-        public final DataStream<DeadLetterRecord> deadLetters;
-
-        Outputs(DataStream<ClassifiedImage> predictions, DataStream<DeadLetterRecord> deadLetters) {
-            this.predictions = predictions;
-            this.deadLetters = deadLetters;
-        }
-    }
-
     /**
      * Builds decode, micro-batch and classify on {@code in}. The spec is the model's resolved
      * contract, checked on the client before the job is submitted.
      */
-    public static Outputs build(DataStream<KafkaInput> in, ImageJobConfig config, ImageModelSpec spec) {
+    public static JobOutputs<ClassifiedImage> build(
+            DataStream<KafkaInput> in, ImageJobConfig config, ImageModelSpec spec) {
         SingleOutputStreamOperator<ImageTask> decoded = in.process(new ImageDecodeFunction(config, spec))
                 .name("decode and preprocess")
                 .uid("image-decode");
@@ -45,6 +34,6 @@ public final class ImageClassifierJob {
                         TypeInformation.of(ClassifiedImage.class),
                         new MicroBatchOperator<>(inference, config.maxBatchSize, config.maxBatchWaitMs))
                 .uid("image-classify");
-        return new Outputs(predictions, decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS));
+        return new JobOutputs<>(predictions, decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS));
     }
 }

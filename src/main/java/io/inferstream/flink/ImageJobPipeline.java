@@ -2,12 +2,12 @@ package io.inferstream.flink;
 
 import io.inferstream.config.ConfigException;
 import io.inferstream.config.ImageJobConfig;
+import io.inferstream.config.OutputFormat;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ClassifiedImage;
-import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.KafkaInput;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -33,21 +33,13 @@ public final class ImageJobPipeline {
         DataStream<KafkaInput> in = env.fromSource(
                         KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
                 .uid("image-source");
-        ImageClassifierJob.Outputs outputs = ImageClassifierJob.build(in, config, spec);
-        final var format = s.outputFormat;
-        outputs.predictions
-                .sinkTo(KafkaIO.<ClassifiedImage>sink(
-                        s,
-                        s.outputTopic,
-                        p -> p.source == null ? null : p.source.getBytes(StandardCharsets.UTF_8),
-                        p -> RecordEncoder.encode(p, format)))
-                .name("kafka: " + s.outputTopic)
-                .uid("image-predictions-sink");
-        outputs.deadLetters
-                .sinkTo(KafkaIO.<DeadLetterRecord>sink(
-                        s, s.deadLetterTopic, d -> d.key, d -> RecordEncoder.encode(d, format)))
-                .name("kafka: " + s.deadLetterTopic)
-                .uid("image-dlq-sink");
+        JobOutputs<ClassifiedImage> outputs = ImageClassifierJob.build(in, config, spec);
+        OutputFormat format = s.outputFormat;
+        outputs.sinkToKafka(
+                s,
+                "image",
+                p -> p.source == null ? null : p.source.getBytes(StandardCharsets.UTF_8),
+                p -> RecordEncoder.encode(p, format));
         return spec;
     }
 }

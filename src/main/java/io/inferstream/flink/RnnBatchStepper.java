@@ -27,6 +27,7 @@ final class RnnBatchStepper {
     private final float[] nextState;
 
     private final InferenceMetrics metrics;
+    private final String[] outputNames;
 
     RnnBatchStepper(RnnStepper cell, Output<StreamRecord<ForecastRecord>> output, InferenceMetrics metrics) {
         RnnCellSpec spec = cell.spec();
@@ -35,6 +36,7 @@ final class RnnBatchStepper {
         this.output = output;
         this.mapping = new RnnFeatureMapping(spec);
         this.metrics = metrics;
+        this.outputNames = spec.outputNames.toArray(new String[0]);
         this.input = new float[batch * spec.features];
         this.state = new float[batch * spec.stateSize()];
         this.y = new float[batch * spec.outputs];
@@ -100,7 +102,7 @@ final class RnnBatchStepper {
         f.eventTime = ts;
         f.step = w.state.step;
         f.inputs = tick.values;
-        f.outputNames = spec.outputNames.toArray(new String[0]);
+        f.outputNames = outputNames;
         f.outputs = mapping.toUserUnits(y, row * spec.outputs, tick.values);
         f.model = spec.modelName;
         f.modelVersion = spec.modelVersion;

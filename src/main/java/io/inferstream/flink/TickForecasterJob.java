@@ -18,22 +18,12 @@ public final class TickForecasterJob {
 
     private TickForecasterJob() {}
 
-    /** The two outputs of the job. */
-    public static final class Outputs {
-        public final DataStream<ForecastRecord> forecasts;
-        public final DataStream<DeadLetterRecord> deadLetters;
-
-        Outputs(DataStream<ForecastRecord> forecasts, DataStream<DeadLetterRecord> deadLetters) {
-            this.forecasts = forecasts;
-            this.deadLetters = deadLetters;
-        }
-    }
-
     /**
      * Builds validate, key by series, and the stateful RNN step on {@code ticks}, which must
      * carry timestamps and watermarks ({@link TickInputs#watermarks}).
      */
-    public static Outputs build(DataStream<TickInput> ticks, TickJobConfig config, RnnCellSpec spec) {
+    public static JobOutputs<ForecastRecord> build(
+            DataStream<TickInput> ticks, TickJobConfig config, RnnCellSpec spec) {
         SingleOutputStreamOperator<TickInput> valid = ticks.process(new TickValidateFunction(config, spec))
                 .name("validate ticks")
                 .uid("tick-validate");
@@ -45,6 +35,6 @@ public final class TickForecasterJob {
                 .uid("rnn-step");
         DataStream<DeadLetterRecord> dead = valid.getSideOutput(TickValidateFunction.DEAD_LETTERS)
                 .union(forecasts.getSideOutput(RnnStepOperator.DEAD_LETTERS));
-        return new Outputs(forecasts, dead);
+        return new JobOutputs<>(forecasts, dead);
     }
 }

@@ -1,11 +1,11 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.OutputFormat;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.output.RecordEncoder;
-import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.TickInput;
 import java.nio.charset.StandardCharsets;
@@ -51,21 +51,12 @@ public final class TickJobPipeline {
     }
 
     /** Forecasts to the output topic keyed by series, dead letters to the dead-letter topic. */
-    public static void sinks(TickForecasterJob.Outputs outputs, TickJobConfig config) {
-        StreamJobSettings s = config.common;
-        final var format = s.outputFormat;
-        outputs.forecasts
-                .sinkTo(KafkaIO.<ForecastRecord>sink(
-                        s,
-                        s.outputTopic,
-                        f -> f.key.getBytes(StandardCharsets.UTF_8),
-                        f -> RecordEncoder.encode(f, format)))
-                .name("kafka: " + s.outputTopic)
-                .uid("tick-predictions-sink");
-        outputs.deadLetters
-                .sinkTo(KafkaIO.<DeadLetterRecord>sink(
-                        s, s.deadLetterTopic, d -> d.key, d -> RecordEncoder.encode(d, format)))
-                .name("kafka: " + s.deadLetterTopic)
-                .uid("tick-dlq-sink");
+    public static void sinks(JobOutputs<ForecastRecord> outputs, TickJobConfig config) {
+        OutputFormat format = config.common.outputFormat;
+        outputs.sinkToKafka(
+                config.common,
+                "tick",
+                f -> f.key.getBytes(StandardCharsets.UTF_8),
+                f -> RecordEncoder.encode(f, format));
     }
 }

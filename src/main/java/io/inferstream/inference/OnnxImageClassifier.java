@@ -1,11 +1,7 @@
 package io.inferstream.inference;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +15,16 @@ public final class OnnxImageClassifier implements AutoCloseable {
     private final OrtSession session;
     private final ImageModelSpec spec;
     private final int maxBatch;
-    private final FloatBuffer inputBuffer;
-    private final FloatBuffer outputBuffer;
-    /** Tensors over slices of the buffers, indexed by batch size, created on first use. */
-    private final OnnxTensor[] inputTensors;
-
-    private final OnnxTensor[] outputTensors;
+    private final BatchTensor input;
+    private final BatchTensor output;
 
     private OnnxImageClassifier(OrtSession session, ImageModelSpec spec, int maxBatch) {
         this.session = session;
         this.spec = spec;
         this.maxBatch = maxBatch;
-        this.inputBuffer = directFloats(maxBatch * spec.imageSize());
-        this.outputBuffer = directFloats(maxBatch * spec.numClasses());
-        this.inputTensors = new OnnxTensor[maxBatch + 1];
-        this.outputTensors = new OnnxTensor[maxBatch + 1];
+        long[] imageShape = spec.inputShape(1);
+        this.input = new BatchTensor(maxBatch, java.util.Arrays.copyOfRange(imageShape, 1, imageShape.length));
+        this.output = new BatchTensor(maxBatch, spec.numClasses());
     }
 
     /** Loads and validates a model; the returned classifier takes batches of up to maxBatch. */
@@ -86,20 +77,13 @@ public final class OnnxImageClassifier implements AutoCloseable {
         if (n > maxBatch) {
             throw new IllegalArgumentException("batch of " + n + " images exceeds the maximum batch size " + maxBatch);
         }
-        int imageSize = spec.imageSize();
-        inputBuffer.clear();
-        for (float[] image : images) {
-            if (image.length != imageSize) {
-                throw new IllegalArgumentException("image has " + image.length + " floats; expected " + imageSize);
-            }
-            inputBuffer.put(image);
+        for (int row = 0; row < n; row++) {
+            input.writeRow(row, images.get(row));
         }
         try {
-            OnnxTensor input = tensor(inputTensors, inputBuffer, n, spec.inputShape(n));
-            OnnxTensor output = tensor(outputTensors, outputBuffer, n, new long[] {n, spec.numClasses()});
             // The output is pinned: ONNX Runtime writes into our buffer, the Result owns nothing.
             try (OrtSession.Result ignored =
-                    session.run(Map.of(spec.inputName, input), Map.of(spec.outputName, output))) {
+                    session.run(Map.of(spec.inputName, input.tensor(n)), Map.of(spec.outputName, output.tensor(n)))) {
                 return readRows(n);
             }
         } catch (OrtException e) {
@@ -110,10 +94,8 @@ public final class OnnxImageClassifier implements AutoCloseable {
     private float[][] readRows(int n) {
         int k = spec.numClasses();
         float[][] rows = new float[n][k];
-        FloatBuffer out = outputBuffer.duplicate();
         for (int i = 0; i < n; i++) {
-            out.position(i * k);
-            out.get(rows[i]);
+            output.readRow(i, rows[i]);
             if (spec.logits) {
                 Scores.softmaxInPlace(rows[i]);
             }
@@ -121,39 +103,10 @@ public final class OnnxImageClassifier implements AutoCloseable {
         return rows;
     }
 
-    private static OnnxTensor tensor(OnnxTensor[] cache, FloatBuffer buffer, int n, long[] shape) throws OrtException {
-        if (cache[n] == null) {
-            int elements = (int) product(shape);
-            FloatBuffer slice = buffer.duplicate().position(0).limit(elements).slice();
-            cache[n] = OnnxTensor.createTensor(OnnxSessions.environment(), slice, shape);
-        }
-        return cache[n];
-    }
-
-    private static long product(long[] shape) {
-        long p = 1;
-        for (long d : shape) {
-            p *= d;
-        }
-        return p;
-    }
-
-    private static FloatBuffer directFloats(int count) {
-        return ByteBuffer.allocateDirect(count * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
-    }
-
     @Override
     public void close() {
-        for (OnnxTensor[] cache : new OnnxTensor[][] {inputTensors, outputTensors}) {
-            for (int i = 0; i < cache.length; i++) {
-                if (cache[i] != null) {
-                    cache[i].close();
-                    cache[i] = null;
-                }
-            }
-        }
+        input.close();
+        output.close();
         closeQuietly(session);
     }
 

@@ -3,9 +3,6 @@ package io.inferstream.inference;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,10 +18,12 @@ public final class OnnxRnnCell implements RnnStepper {
     private final int maxBatch;
     private final int stateCount;
     private final int[] stateOffsets;
-    private final TensorSlot x;
-    private final TensorSlot y;
-    private final TensorSlot[] states;
-    private final TensorSlot[] nextStates;
+    private final BatchTensor x;
+    private final BatchTensor y;
+    private final BatchTensor[] states;
+    private final BatchTensor[] nextStates;
+    private final Map<String, OnnxTensor>[] inputMaps;
+    private final Map<String, OnnxTensor>[] outputMaps;
 
     private OnnxRnnCell(OrtSession session, RnnCellSpec spec, int maxBatch) {
         this.session = session;
@@ -32,17 +31,24 @@ public final class OnnxRnnCell implements RnnStepper {
         this.maxBatch = maxBatch;
         this.stateCount = spec.stateSizes.length;
         this.stateOffsets = new int[stateCount];
-        this.x = new TensorSlot(spec.features, maxBatch);
-        this.y = new TensorSlot(spec.outputs, maxBatch);
-        this.states = new TensorSlot[stateCount];
-        this.nextStates = new TensorSlot[stateCount];
+        this.x = new BatchTensor(maxBatch, spec.features);
+        this.y = new BatchTensor(maxBatch, spec.outputs);
+        this.states = new BatchTensor[stateCount];
+        this.nextStates = new BatchTensor[stateCount];
+        this.inputMaps = newMaps(maxBatch + 1);
+        this.outputMaps = newMaps(maxBatch + 1);
         int offset = 0;
         for (int i = 0; i < stateCount; i++) {
             stateOffsets[i] = offset;
             offset += spec.stateSizes[i];
-            states[i] = new TensorSlot(spec.stateSizes[i], maxBatch);
-            nextStates[i] = new TensorSlot(spec.stateSizes[i], maxBatch);
+            states[i] = new BatchTensor(maxBatch, spec.stateSizes[i]);
+            nextStates[i] = new BatchTensor(maxBatch, spec.stateSizes[i]);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, OnnxTensor>[] newMaps(int size) {
+        return (Map<String, OnnxTensor>[]) new Map<?, ?>[size];
     }
 
     /** Loads a cell and checks its contract; it then steps up to maxBatch keys per call. */
@@ -98,22 +104,17 @@ public final class OnnxRnnCell implements RnnStepper {
             throw new IllegalArgumentException("batch of " + n + " keys; expected 1 to " + maxBatch);
         }
         int stateSize = spec.stateSize();
-        x.write(input, 0, n * spec.features);
+        x.writeColumns(input, n, spec.features, 0);
         for (int i = 0; i < stateCount; i++) {
             states[i].writeColumns(state, n, stateSize, stateOffsets[i]);
         }
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        Map<String, OnnxTensor> outputs = new HashMap<>();
         try {
-            inputs.put(spec.inputName, x.tensor(n));
-            outputs.put(spec.outputName, y.tensor(n));
-            for (int i = 0; i < stateCount; i++) {
-                inputs.put(spec.stateInputs.get(i), states[i].tensor(n));
-                outputs.put(spec.stateOutputs.get(i), nextStates[i].tensor(n));
+            if (inputMaps[n] == null) {
+                bindings(n);
             }
             // Outputs are pinned to our buffers: the Result owns nothing that needs reading.
-            try (OrtSession.Result ignored = session.run(inputs, outputs)) {
-                y.read(output, n * spec.outputs);
+            try (OrtSession.Result ignored = session.run(inputMaps[n], outputMaps[n])) {
+                y.readColumns(output, n, spec.outputs, 0);
                 for (int i = 0; i < stateCount; i++) {
                     nextStates[i].readColumns(nextState, n, stateSize, stateOffsets[i]);
                 }
@@ -121,6 +122,20 @@ public final class OnnxRnnCell implements RnnStepper {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed stepping " + n + " keys: " + e.getMessage(), e);
         }
+    }
+
+    /** The name-to-tensor maps of batch size n, made once: the tensors over our buffers never change. */
+    private void bindings(int n) throws OrtException {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, OnnxTensor> outputs = new HashMap<>();
+        inputs.put(spec.inputName, x.tensor(n));
+        outputs.put(spec.outputName, y.tensor(n));
+        for (int i = 0; i < stateCount; i++) {
+            inputs.put(spec.stateInputs.get(i), states[i].tensor(n));
+            outputs.put(spec.stateOutputs.get(i), nextStates[i].tensor(n));
+        }
+        inputMaps[n] = inputs;
+        outputMaps[n] = outputs;
     }
 
     @Override
@@ -135,72 +150,6 @@ public final class OnnxRnnCell implements RnnStepper {
             session.close();
         } catch (OrtException e) {
             // Only native memory is freed here; nothing to recover.
-        }
-    }
-
-    /** A [N, width] float tensor on one direct buffer, with a tensor view cached per N. */
-    private static final class TensorSlot {
-        private final int width;
-        private final FloatBuffer buffer;
-        private final OnnxTensor[] views;
-
-        TensorSlot(int width, int maxBatch) {
-            this.width = width;
-            this.buffer = ByteBuffer.allocateDirect(maxBatch * width * Float.BYTES)
-                    .order(ByteOrder.nativeOrder())
-                    .asFloatBuffer();
-            this.views = new OnnxTensor[maxBatch + 1];
-        }
-
-        OnnxTensor tensor(int n) throws OrtException {
-            if (views[n] == null) {
-                FloatBuffer slice =
-                        buffer.duplicate().position(0).limit(n * width).slice();
-                views[n] = OnnxTensor.createTensor(OnnxSessions.environment(), slice, new long[] {n, width});
-            }
-            return views[n];
-        }
-
-        void write(float[] source, int from, int count) {
-            buffer.clear();
-            buffer.put(source, from, count);
-        }
-
-        /** Copies columns [offset, offset + width) of n rows of rowWidth floats. */
-        void writeColumns(float[] rows, int n, int rowWidth, int offset) {
-            buffer.clear();
-            if (rowWidth == width) {
-                buffer.put(rows, 0, n * width);
-                return;
-            }
-            for (int r = 0; r < n; r++) {
-                buffer.put(rows, r * rowWidth + offset, width);
-            }
-        }
-
-        void read(float[] target, int count) {
-            buffer.duplicate().position(0).get(target, 0, count);
-        }
-
-        void readColumns(float[] rows, int n, int rowWidth, int offset) {
-            FloatBuffer view = buffer.duplicate();
-            view.position(0);
-            if (rowWidth == width) {
-                view.get(rows, 0, n * width);
-                return;
-            }
-            for (int r = 0; r < n; r++) {
-                view.get(rows, r * rowWidth + offset, width);
-            }
-        }
-
-        void close() {
-            for (int i = 0; i < views.length; i++) {
-                if (views[i] != null) {
-                    views[i].close();
-                    views[i] = null;
-                }
-            }
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.inferstream.inference;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** Softmax and top-k over a row of class scores. */
 public final class Scores {
 
@@ -28,16 +25,16 @@ public final class Scores {
     public static int[] topK(float[] row, int k) {
         int count = Math.min(k, row.length);
         int[] best = new int[count];
-        List<Integer> taken = new ArrayList<>(count);
+        boolean[] taken = new boolean[row.length];
         for (int slot = 0; slot < count; slot++) {
             int arg = -1;
             for (int i = 0; i < row.length; i++) {
-                if (!taken.contains(i) && (arg < 0 || row[i] > row[arg])) {
+                if (!taken[i] && (arg < 0 || row[i] > row[arg])) {
                     arg = i;
                 }
             }
             best[slot] = arg;
-            taken.add(arg);
+            taken[arg] = true;
         }
         return best;
     }

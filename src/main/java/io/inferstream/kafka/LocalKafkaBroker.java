@@ -1,5 +1,8 @@
 package io.inferstream.kafka;
 
+import io.inferstream.process.ChildJvm;
+import io.inferstream.process.FileTrees;
+import io.inferstream.process.LocalPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,14 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -91,9 +92,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         String classPath = ChildJvm.classPath(ChildJvm.classPathFile());
         Path dir = dataDir.toAbsolutePath();
-        int brokerPort = port == 0 ? freePort(-1) : requireFree(port);
-        int controllerPort = freePort(brokerPort);
-        int saslPort = saslUsers.isEmpty() ? 0 : freePort(controllerPort);
+        int brokerPort = port == 0 ? LocalPorts.free() : requireFree(port);
+        int controllerPort = LocalPorts.freeExcept(brokerPort);
+        int saslPort = saslUsers.isEmpty() ? 0 : LocalPorts.freeExcept(controllerPort);
         try {
             Files.createDirectories(dir.resolve("tmp"));
         } catch (IOException e) {
@@ -165,7 +166,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         removeShutdownHook();
         stopProcess();
         if (deleteOnClose) {
-            deleteRecursively(dataDir);
+            FileTrees.delete(dataDir);
         }
     }
 
@@ -313,17 +314,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** A port that was free a moment ago on 127.0.0.1, different from {@code notThis}. */
-    private static int freePort(int notThis) {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(BrokerConfigFiles.HOST))) {
-                if (socket.getLocalPort() != notThis) {
-                    return socket.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot find a free port on " + BrokerConfigFiles.HOST, e);
-            }
-        }
-    }
 
     /** Fails fast on a taken port: the broker would exit, or worse, clients would reach another server. */
     private static int requireFree(int port) {
@@ -352,19 +342,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete broker data dir " + dir, e);
         }
     }
 }

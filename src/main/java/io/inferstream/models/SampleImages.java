@@ -87,6 +87,15 @@ public final class SampleImages {
         return image;
     }
 
+    /** Every image encoded as a PNG file, in order. */
+    public byte[][] pngs() {
+        byte[][] pngs = new byte[size()][];
+        for (int i = 0; i < pngs.length; i++) {
+            pngs[i] = png(i);
+        }
+        return pngs;
+    }
+
     /** The image encoded as a PNG file. */
     public byte[] png(int index) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);

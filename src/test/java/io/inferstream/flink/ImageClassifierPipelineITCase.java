@@ -57,7 +57,7 @@ class ImageClassifierPipelineITCase {
         ImageModelSpec spec = OnnxImageClassifier.inspect(cfg.modelFile(), cfg.modelOverrides);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
-        ImageClassifierJob.Outputs outputs = ImageClassifierJob.build(
+        JobOutputs<ClassifiedImage> outputs = ImageClassifierJob.build(
                 env.fromData(inputs, TypeInformation.of(KafkaInput.class)).rebalance(), cfg, spec);
         List<ClassifiedImage> predictions = new ArrayList<>();
         List<DeadLetterRecord> deadLetters = new ArrayList<>();

@@ -72,9 +72,9 @@ class TickForecasterOracleITCase {
                 .map(TickInputs::parse)
                 .returns(TickInput.class)
                 .assignTimestampsAndWatermarks(TickInputs.watermarks(cfg));
-        TickForecasterJob.Outputs out = TickForecasterJob.build(ticks, cfg, spec);
+        JobOutputs<ForecastRecord> out = TickForecasterJob.build(ticks, cfg, spec);
         List<ForecastRecord> forecasts = new ArrayList<>();
-        try (CloseableIterator<ForecastRecord> it = out.forecasts.collectAsync();
+        try (CloseableIterator<ForecastRecord> it = out.predictions.collectAsync();
                 CloseableIterator<?> dead = out.deadLetters.collectAsync()) {
             env.execute("tick oracle");
             it.forEachRemaining(forecasts::add);

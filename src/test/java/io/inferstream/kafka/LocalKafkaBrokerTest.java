@@ -3,6 +3,7 @@ package io.inferstream.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inferstream.process.ChildJvm;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

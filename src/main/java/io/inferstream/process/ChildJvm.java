@@ -1,4 +1,4 @@
-package io.inferstream.kafka;
+package io.inferstream.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +14,9 @@ import java.util.List;
 public final class ChildJvm {
 
     /** System property naming the class-path file; relative paths resolve against the working directory. */
-    static final String CLASSPATH_FILE_PROPERTY = "inferstream.classpath.file";
+    public static final String CLASSPATH_FILE_PROPERTY = "inferstream.classpath.file";
 
-    static final String DEFAULT_CLASSPATH_FILE = "target/classpath.txt";
+    public static final String DEFAULT_CLASSPATH_FILE = "target/classpath.txt";
 
     private ChildJvm() {}
 
