@@ -8,19 +8,24 @@ import java.util.Map;
 
 /**
  * The demo's view of the tick forecasts: for a few sensors, each new value next to the forecast
- * made one step earlier and the running error against the naive last-value forecast; for all
- * sensors, ticks per second.
+ * made one step earlier; over all sensors, the recent forecast error after a warm-up against the
+ * naive last-value forecast's, and ticks per second.
  */
 final class TickDemoStats {
     private static final int WATCHED = 3;
 
-    private final Map<String, Watched> watched = new HashMap<>();
+    // The RNN starts each key from a zero state: its error is judged after it has settled.
+    private static final int WARM_UP_STEPS = 100;
+
+    private final java.util.Set<String> watched = new java.util.HashSet<>();
+    private final Map<String, Watched> lastOfEveryKey = new HashMap<>();
+    private final Watched allSensors = new Watched(10_000);
     private final ArrayDeque<Long> recent = new ArrayDeque<>();
     private long count;
 
     TickDemoStats() {
         for (int i = 0; i < WATCHED; i++) {
-            watched.put(SyntheticTicks.key(i), new Watched());
+            watched.add(SyntheticTicks.key(i));
         }
     }
 
@@ -36,53 +41,62 @@ final class TickDemoStats {
         while (!recent.isEmpty() && recent.peekFirst() < now - 5000) {
             recent.removeFirst();
         }
-        Watched w = watched.get(p.getKey());
-        if (w == null) {
-            return null;
-        }
         double value = p.getInputs().get(0);
         double forecast = p.getOutputs().values().iterator().next();
-        String line;
-        if (Double.isNaN(w.lastForecast)) {
-            line = String.format("%-13s step %5d  value %7.3f  (no forecast yet)", p.getKey(), p.getStep(), value);
-        } else {
-            double error = value - w.lastForecast;
-            double naive = value - w.lastValue;
-            w.add(error, naive);
-            line = String.format(
-                    "%-13s step %5d  value %7.3f  forecast %7.3f  error %+6.3f  RMSE(last %d) %.3f (last value: %.3f)  %7.1f ticks/s",
-                    p.getKey(),
-                    p.getStep(),
-                    value,
-                    w.lastForecast,
-                    error,
-                    w.errors.size(),
-                    w.rmse(w.errors),
-                    w.rmse(w.naiveErrors),
-                    recent.size() / 5.0);
+        Watched last = lastOfEveryKey.computeIfAbsent(p.getKey(), k -> new Watched());
+        double previousForecast = last.lastForecast;
+        if (!Double.isNaN(previousForecast) && p.getStep() > WARM_UP_STEPS) {
+            allSensors.add(value - previousForecast, value - last.lastValue);
         }
-        w.lastForecast = forecast;
-        w.lastValue = value;
-        return line;
+        last.lastForecast = forecast;
+        last.lastValue = value;
+        if (!watched.contains(p.getKey())) {
+            return null;
+        }
+        if (Double.isNaN(previousForecast)) {
+            return String.format("%-13s step %5d  value %7.3f  (no forecast yet)", p.getKey(), p.getStep(), value);
+        }
+        String overall = allSensors.errors.isEmpty()
+                ? "all sensors: warming up (" + WARM_UP_STEPS + " steps)"
+                : String.format(
+                        "all sensors: RMSE %.3f (last value: %.3f)",
+                        allSensors.rmse(allSensors.errors), allSensors.rmse(allSensors.naiveErrors));
+        return String.format(
+                "%-13s step %5d  value %7.3f  forecast %7.3f  error %+6.3f  %s  %7.1f ticks/s",
+                p.getKey(),
+                p.getStep(),
+                value,
+                previousForecast,
+                value - previousForecast,
+                overall,
+                recent.size() / 5.0);
     }
 
     String summary() {
         return count + " tick predictions";
     }
 
-    /** A watched sensor: its last forecast and value, and its recent errors. */
+    /** A key's last forecast and value; for the overall view also a window of recent errors. */
     private static final class Watched {
-        // The RNN starts from a zero state: a window of recent steps shows its settled error.
-        private static final int WINDOW = 100;
+        private final int window;
         final ArrayDeque<Double> errors = new ArrayDeque<>();
         final ArrayDeque<Double> naiveErrors = new ArrayDeque<>();
         double lastForecast = Double.NaN;
         double lastValue;
 
+        Watched() {
+            this(0);
+        }
+
+        /** Keeps the last {@code window} errors (0: none, for a key's last values only). */
+        Watched(int window) {
+            this.window = window;
+        }
+
         void add(double error, double naive) {
             errors.addLast(error);
             naiveErrors.addLast(naive);
-            if (errors.size() > WINDOW) {
+            if (errors.size() > window) {
                 errors.removeFirst();
                 naiveErrors.removeFirst();
             }
