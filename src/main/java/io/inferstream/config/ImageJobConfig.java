@@ -23,6 +23,8 @@ public final class ImageJobConfig implements Serializable {
     public final int maxBytes;
     public final int topK;
     public final int intraOpThreads;
+    /** The control topic for live model updates and where their models may come from. */
+    public final ModelUpdateSettings modelUpdates;
     /** False only in benchmarks: the same job with inference replaced by a pass-through. */
     public final boolean inferenceEnabled;
 
@@ -37,6 +39,7 @@ public final class ImageJobConfig implements Serializable {
         this.maxBytes = s.intValue("limits.max-bytes", 10 * 1024 * 1024, 1, Integer.MAX_VALUE);
         this.topK = s.intValue("output.top-k", 3, 1, 1000);
         this.intraOpThreads = s.intValue("onnx.intra-op-threads", 1, 1, 256);
+        this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
         this.inferenceEnabled = s.bool("inference.enabled", true);
         s.rejectUnknown(JOB);
     }

@@ -31,6 +31,8 @@ public final class TickJobConfig implements Serializable {
     public final boolean resetStateOnModelChange;
 
     public final int intraOpThreads;
+    /** The control topic for live model updates and where their models may come from. */
+    public final ModelUpdateSettings modelUpdates;
     /** False only in benchmarks: the same job with the ONNX call replaced by a pass-through. */
     public final boolean inferenceEnabled;
 
@@ -59,6 +61,7 @@ public final class TickJobConfig implements Serializable {
         this.stateBackend = s.choice("state.backend", "hashmap", "hashmap", "rocksdb");
         this.resetStateOnModelChange = s.bool("state.reset-on-model-change", false);
         this.intraOpThreads = s.intValue("onnx.intra-op-threads", 1, 1, 256);
+        this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
         this.inferenceEnabled = s.bool("inference.enabled", true);
         s.rejectUnknown(JOB);
     }

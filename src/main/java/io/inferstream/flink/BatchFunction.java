@@ -18,6 +18,11 @@ public interface BatchFunction<IN, OUT> extends Serializable {
     /** Releases what {@link #open} took. */
     void close() throws Exception;
 
+    /** The model the function serves, when it can be replaced while the job runs; null if not. */
+    default LiveModel<?> liveModel() {
+        return null;
+    }
+
     /** The event time of the input an output answers, for the event-time lag metric; {@code now} if unknown. */
     default long eventTime(OUT output, long now) {
         return now;

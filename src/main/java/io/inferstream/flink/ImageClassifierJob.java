@@ -5,6 +5,7 @@ import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
 import io.inferstream.records.KafkaInput;
+import io.inferstream.records.ModelUpdateRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -17,23 +18,39 @@ public final class ImageClassifierJob {
 
     private ImageClassifierJob() {}
 
-    /**
-     * Builds decode, micro-batch and classify on {@code in}. The spec is the model's resolved
-     * contract, checked on the client before the job is submitted.
-     */
+    /** The topology without live model updates. */
     public static JobOutputs<ClassifiedImage> build(
             DataStream<KafkaInput> in, ImageJobConfig config, ImageModelSpec spec) {
+        return build(in, null, config, spec);
+    }
+
+    /**
+     * Builds decode, micro-batch and classify on {@code in}. The spec is the model's resolved
+     * contract, checked on the client before the job is submitted. With {@code updates}, every
+     * classifier instance also receives the control topic's model updates.
+     */
+    public static JobOutputs<ClassifiedImage> build(
+            DataStream<KafkaInput> in,
+            DataStream<ModelUpdateRecord> updates,
+            ImageJobConfig config,
+            ImageModelSpec spec) {
         SingleOutputStreamOperator<ImageTask> decoded = in.process(new ImageDecodeFunction(config, spec))
                 .name("decode and preprocess")
                 .uid("image-decode");
         BatchFunction<ImageTask, ClassifiedImage> inference =
-                config.inferenceEnabled ? new ImageClassifyBatch(config) : new PassThroughBatch();
-        DataStream<ClassifiedImage> predictions = decoded.transform(
-                        "classify " + spec.modelName + " (batch " + config.maxBatchSize + ", " + config.maxBatchWaitMs
-                                + " ms)",
-                        TypeInformation.of(ClassifiedImage.class),
-                        new MicroBatchOperator<>(inference, config.maxBatchSize, config.maxBatchWaitMs))
-                .uid("image-classify");
-        return new JobOutputs<>(predictions, decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS));
+                config.inferenceEnabled ? new ImageClassifyBatch(config, spec) : new PassThroughBatch();
+        String name =
+                "classify " + spec.modelName + " (batch " + config.maxBatchSize + ", " + config.maxBatchWaitMs + " ms)";
+        TypeInformation<ClassifiedImage> type = TypeInformation.of(ClassifiedImage.class);
+        MicroBatchOperator<ImageTask, ClassifiedImage> operator =
+                new MicroBatchOperator<>(inference, config.maxBatchSize, config.maxBatchWaitMs);
+        SingleOutputStreamOperator<ClassifiedImage> predictions = updates == null
+                ? decoded.transform(name, type, operator)
+                : decoded.connect(updates.broadcast()).transform(name, type, operator);
+        predictions.uid("image-classify");
+        return new JobOutputs<>(
+                predictions,
+                decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS),
+                updates == null ? null : predictions.getSideOutput(LiveModel.STATUS));
     }
 }

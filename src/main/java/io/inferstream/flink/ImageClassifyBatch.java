@@ -1,7 +1,6 @@
 package io.inferstream.flink;
 
 import io.inferstream.config.ImageJobConfig;
-import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.inference.Scores;
@@ -14,24 +13,28 @@ import java.util.List;
 public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedImage> {
     private static final long serialVersionUID = 1L;
 
-    private final String modelPath;
-    private final ImageModelOverrides overrides;
-    private final int maxBatch;
-    private final int intraOpThreads;
     private final int topK;
-    private transient OnnxImageClassifier classifier;
+    private final LiveModel<OnnxImageClassifier> model;
 
-    public ImageClassifyBatch(ImageJobConfig config) {
-        this.modelPath = config.modelPath;
-        this.overrides = config.modelOverrides;
-        this.maxBatch = config.maxBatchSize;
-        this.intraOpThreads = config.intraOpThreads;
+    /** The spec is the contract the job was built for; a model update must keep its input. */
+    public ImageClassifyBatch(ImageJobConfig config, ImageModelSpec jobSpec) {
         this.topK = config.topK;
+        this.model = new LiveModel<>(
+                config.common.jobName,
+                config.modelPath,
+                config.modelUpdates,
+                new ModelLoaders.Images(
+                        jobSpec, config.modelOverrides, config.maxBatchSize, config.intraOpThreads, config.topK));
+    }
+
+    @Override
+    public LiveModel<?> liveModel() {
+        return model;
     }
 
     @Override
     public void open() {
-        classifier = OnnxImageClassifier.load(ModelFiles.read(modelPath), overrides, maxBatch, intraOpThreads);
+        // The operator loads the model with its state: the one that was running when restored.
     }
 
     @Override
@@ -40,6 +43,7 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
         for (ImageTask task : batch) {
             rows.add(task.pixels);
         }
+        OnnxImageClassifier classifier = model.current();
         float[][] probabilities = classifier.classify(rows);
         long now = System.currentTimeMillis();
         ImageModelSpec spec = classifier.spec();
@@ -66,9 +70,6 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
 
     @Override
     public void close() {
-        if (classifier != null) {
-            classifier.close();
-            classifier = null;
-        }
+        // The operator closes the live model.
     }
 }

@@ -33,10 +33,12 @@ public final class ImageJobPipeline {
         DataStream<KafkaInput> in = env.fromSource(
                         KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
                 .uid("image-source");
-        JobOutputs<ClassifiedImage> outputs = ImageClassifierJob.build(in, config, spec);
+        JobOutputs<ClassifiedImage> outputs =
+                ImageClassifierJob.build(in, KafkaIO.modelUpdates(env, s, config.modelUpdates), config, spec);
         OutputFormat format = s.outputFormat;
         outputs.sinkToKafka(
                 s,
+                config.modelUpdates,
                 "image",
                 p -> p.source == null ? null : p.source.getBytes(StandardCharsets.UTF_8),
                 p -> RecordEncoder.encode(p, format));

@@ -1,29 +1,43 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.ModelUpdateSettings;
 import io.inferstream.config.OutputFormat;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ModelStatusRecord;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.function.SerializableFunction;
 
-/** What a job topology produces: its predictions and the dead letters of the inputs it refused. */
+/**
+ * What a job topology produces: its predictions, the dead letters of the inputs it refused and,
+ * with live model updates, what each instance did with each update.
+ */
 public final class JobOutputs<T> {
     public final DataStream<T> predictions;
     public final DataStream<DeadLetterRecord> deadLetters;
+    /** Null without live model updates. */
+    public final DataStream<ModelStatusRecord> modelStatus;
 
-    JobOutputs(DataStream<T> predictions, DataStream<DeadLetterRecord> deadLetters) {
+    JobOutputs(
+            DataStream<T> predictions,
+            DataStream<DeadLetterRecord> deadLetters,
+            DataStream<ModelStatusRecord> modelStatus) {
         this.predictions = predictions;
         this.deadLetters = deadLetters;
+        this.modelStatus = modelStatus;
     }
 
     /**
      * Writes predictions to the output topic and dead letters to the dead-letter topic, in the
      * configured format; the sinks' uids are {@code <uidPrefix>-predictions-sink} and
-     * {@code <uidPrefix>-dlq-sink}, stable so savepoints keep their transactions.
+     * {@code <uidPrefix>-dlq-sink}, stable so savepoints keep their transactions; model status
+     * records, if any, go to the model-updates status topic.
      */
     void sinkToKafka(
             StreamJobSettings s,
+            ModelUpdateSettings modelUpdates,
             String uidPrefix,
             SerializableFunction<T, byte[]> key,
             SerializableFunction<T, byte[]> value) {
@@ -37,5 +51,16 @@ public final class JobOutputs<T> {
                         s, s.deadLetterTopic, d -> d.key, d -> RecordEncoder.encode(d, format)))
                 .name("kafka: " + s.deadLetterTopic)
                 .uid(uidPrefix + "-dlq-sink");
+        if (modelStatus != null) {
+            String topic = modelUpdates.statusTopic;
+            modelStatus
+                    .sinkTo(KafkaIO.<ModelStatusRecord>sink(
+                            s,
+                            topic,
+                            m -> m.job.getBytes(StandardCharsets.UTF_8),
+                            m -> RecordEncoder.encode(m, format)))
+                    .name("kafka: " + topic)
+                    .uid(uidPrefix + "-model-status-sink");
+        }
     }
 }

@@ -1,15 +1,20 @@
 package io.inferstream.flink;
 
 import io.inferstream.config.Delivery;
+import io.inferstream.config.ModelUpdateSettings;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.records.KafkaInput;
+import io.inferstream.records.ModelUpdateRecord;
 import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,11 +39,37 @@ public final class KafkaIO {
 
     /** The input source with its own deserializer (the tick job parses in the source). */
     public static <T> KafkaSource<T> source(StreamJobSettings s, KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(s, s.inputTopic, OffsetResetStrategy.EARLIEST, deserializer);
+    }
+
+    /**
+     * The model updates of the control topic, read by one source instance and broadcast to every
+     * inference instance; null when live updates are off. A new job starts at the end of the
+     * topic (it serves the configured model); a restored one resumes at its checkpointed offset.
+     */
+    public static DataStream<ModelUpdateRecord> modelUpdates(
+            StreamExecutionEnvironment env, StreamJobSettings s, ModelUpdateSettings updates) {
+        if (!updates.enabled) {
+            return null;
+        }
+        return env.fromSource(
+                        source(s, updates.topic, OffsetResetStrategy.LATEST, new ModelUpdateDeserializer()),
+                        WatermarkStrategy.noWatermarks(),
+                        "kafka: " + updates.topic)
+                .setParallelism(1)
+                .uid("model-updates-source");
+    }
+
+    private static <T> KafkaSource<T> source(
+            StreamJobSettings s,
+            String topic,
+            OffsetResetStrategy newGroupStart,
+            KafkaRecordDeserializationSchema<T> deserializer) {
         return KafkaSource.<T>builder()
                 .setBootstrapServers(s.bootstrapServers)
-                .setTopics(s.inputTopic)
+                .setTopics(topic)
                 .setGroupId(s.groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(newGroupStart))
                 .setDeserializer(deserializer)
                 .setProperties(clientProperties(s))
                 .setProperty("isolation.level", "read_committed")

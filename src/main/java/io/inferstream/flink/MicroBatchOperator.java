@@ -1,23 +1,36 @@
 package io.inferstream.flink;
 
+import io.inferstream.records.ModelUpdateRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Gathers records into batches bounded by a maximum size and a maximum wait, and hands each
  * batch to a {@link BatchFunction}. A lone record waits at most {@code maxWaitMs}. The buffer is
  * emptied before every checkpoint barrier and watermark, so it never needs to be in state and a
  * restore never loses or repeats a buffered record.
+ *
+ * <p>When the function's model can be replaced ({@link BatchFunction#liveModel}), the operator
+ * runs with two inputs: the records, and the model updates of the control topic broadcast to
+ * every instance. A finished load is swapped in before a batch, never during one; the control
+ * input holds back neither watermarks nor idleness.
  */
 public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
-        implements OneInputStreamOperator<IN, OUT>, BoundedOneInput, ProcessingTimeCallback {
+        implements OneInputStreamOperator<IN, OUT>,
+                TwoInputStreamOperator<IN, ModelUpdateRecord, OUT>,
+                BoundedOneInput,
+                ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
 
     private final BatchFunction<IN, OUT> function;
@@ -28,6 +41,7 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     private transient long deadline;
     private transient ScheduledFuture<?> timer;
     private transient InferenceMetrics metrics;
+    private transient LiveModel<?> model;
 
     public MicroBatchOperator(BatchFunction<IN, OUT> function, int maxSize, long maxWaitMs) {
         if (maxSize < 1 || maxWaitMs < 0) {
@@ -40,11 +54,58 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        model = function.liveModel();
+        if (model != null) {
+            model.initializeState(
+                    context.getOperatorStateStore(),
+                    context.isRestored(),
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        }
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         buffer = new ArrayList<>(maxSize);
         metrics = new InferenceMetrics(getMetricGroup());
         function.open();
+        if (model != null) {
+            model.open(
+                    getMetricGroup(),
+                    getProcessingTimeService(),
+                    status -> output.collect(LiveModel.STATUS, new StreamRecord<>(status)),
+                    (previous, next) -> {});
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<IN> element) throws Exception {
+        processElement(element);
+    }
+
+    /** A model update from the control topic; loaded in the background, swapped in before a later batch. */
+    @Override
+    public void processElement2(StreamRecord<ModelUpdateRecord> update) {
+        model.offer(update.getValue());
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+        // The control topic has no event time; it must not hold the records' watermark back.
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int inputId) throws Exception {
+        if (inputId == 0) {
+            processWatermarkStatus(status);
+        }
     }
 
     @Override
@@ -90,9 +151,20 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     }
 
     @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        if (model != null) {
+            model.snapshotState();
+        }
+    }
+
+    @Override
     public void close() throws Exception {
         try {
             function.close();
+            if (model != null) {
+                model.close();
+            }
         } finally {
             super.close();
         }
@@ -105,6 +177,9 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         }
         if (buffer.isEmpty()) {
             return;
+        }
+        if (model != null) {
+            model.poll();
         }
         long start = System.nanoTime();
         List<OUT> results = function.apply(buffer);

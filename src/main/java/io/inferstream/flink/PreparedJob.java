@@ -2,6 +2,7 @@ package io.inferstream.flink;
 
 import io.inferstream.config.ConfigFiles;
 import io.inferstream.config.ImageJobConfig;
+import io.inferstream.config.ModelUpdateSettings;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.kafka.Topics;
@@ -23,15 +24,18 @@ public final class PreparedJob {
     public final String name;
     public final StreamJobSettings settings;
     public final Configuration flinkConfiguration;
+    public final ModelUpdateSettings modelUpdates;
     private final Function<StreamExecutionEnvironment, Object> wiring;
 
     private PreparedJob(
             String name,
             StreamJobSettings settings,
+            ModelUpdateSettings modelUpdates,
             Configuration flinkConfiguration,
             Function<StreamExecutionEnvironment, Object> wiring) {
         this.name = name;
         this.settings = settings;
+        this.modelUpdates = modelUpdates;
         this.flinkConfiguration = flinkConfiguration;
         this.wiring = wiring;
     }
@@ -48,6 +52,7 @@ public final class PreparedJob {
             return new PreparedJob(
                     job,
                     config.common,
+                    config.modelUpdates,
                     JobEnvironments.flinkConfiguration(config.common),
                     env -> ImageJobPipeline.wire(env, config));
         }
@@ -56,6 +61,7 @@ public final class PreparedJob {
             return new PreparedJob(
                     job,
                     config.common,
+                    config.modelUpdates,
                     TickJobPipeline.flinkConfiguration(config),
                     env -> TickJobPipeline.wire(env, config));
         }
@@ -89,9 +95,15 @@ public final class PreparedJob {
 
     /** Input, output and dead-letter topics with the partition count for creating them. */
     public Map<String, Integer> topics() {
-        return Map.of(
-                settings.inputTopic, settings.topicPartitions,
-                settings.outputTopic, settings.topicPartitions,
-                settings.deadLetterTopic, settings.topicPartitions);
+        Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+        topics.put(settings.inputTopic, settings.topicPartitions);
+        topics.put(settings.outputTopic, settings.topicPartitions);
+        topics.put(settings.deadLetterTopic, settings.topicPartitions);
+        if (modelUpdates.enabled) {
+            // One partition: every instance must see the updates in the order they were sent.
+            topics.put(modelUpdates.topic, 1);
+            topics.put(modelUpdates.statusTopic, 1);
+        }
+        return topics;
     }
 }

@@ -69,7 +69,7 @@ final class RnnBatchStepper {
             long ts = w.timestamps.get(w.next);
             if (ttlMs > 0 && w.state.step > 0 && ts - w.state.lastEventTime > ttlMs) {
                 // Idle longer than the time-to-live: start again from the initial state.
-                w.state = new RnnKeyState(new float[stateSize]);
+                w.state = RnnKeyState.initial(spec);
                 ttlResets.inc();
             }
             PendingTick tick = w.ticks.get(w.next);

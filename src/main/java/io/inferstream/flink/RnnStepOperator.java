@@ -1,13 +1,13 @@
 package io.inferstream.flink;
 
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.inference.RnnStepper;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
+import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.PendingTick;
 import io.inferstream.records.RnnKeyState;
 import io.inferstream.records.TickInput;
@@ -34,8 +34,10 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,23 +49,30 @@ import org.slf4j.LoggerFactory;
  * up to {@code maxBatch} keys, and a key with several ready ticks steps them in order across
  * successive calls. All of that happens before the watermark is forwarded, so a checkpoint
  * never sees half-stepped keys and a restore continues every key exactly where it was.
+ *
+ * <p>With live model updates the operator has a second, broadcast input: the control topic's
+ * updates. A new cell is loaded in the background and swapped in between watermarks; keys keep
+ * their hidden state when the shapes fit, and a key whose state was written for other shapes
+ * (an update that asked for a reset) starts afresh the next time it steps.
  */
 public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
-        implements OneInputStreamOperator<TickInput, ForecastRecord>, Triggerable<String, VoidNamespace> {
+        implements OneInputStreamOperator<TickInput, ForecastRecord>,
+                TwoInputStreamOperator<TickInput, ModelUpdateRecord, ForecastRecord>,
+                Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RnnStepOperator.class);
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("tick-dead-letters") {};
 
     private final String jobName;
+    /** The contract the job was built for: the features the validation step checks. */
     private final RnnCellSpec spec;
-    private final String modelPath;
-    private final Map<String, String> modelOverrides;
+
     private final int maxBatch;
-    private final int intraOpThreads;
     private final long ttlMs;
     private final boolean resetOnModelChange;
-    private final boolean inferenceEnabled;
+    /** Null in pass-through benchmarks. */
+    private final LiveModel<RnnStepper> model;
 
     private transient ValueState<RnnKeyState> keyState;
     private transient MapState<Long, PendingTick> pending;
@@ -77,7 +86,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     private transient Map<String, List<Long>> readyKeys;
 
     private transient RnnBatchStepper batchStepper;
-    private transient boolean resetMismatchedState;
+    private transient InferenceMetrics inferenceMetrics;
     private transient Counter modelChangeResets;
     private transient Counter ttlResets;
     private transient DeadLetterMetrics deadLetterMetrics;
@@ -85,13 +94,16 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     public RnnStepOperator(TickJobConfig config, RnnCellSpec spec) {
         this.jobName = config.common.jobName;
         this.spec = spec;
-        this.modelPath = config.modelPath;
-        this.modelOverrides = config.modelOverrides;
         this.maxBatch = config.maxBatchSize;
-        this.intraOpThreads = config.intraOpThreads;
         this.ttlMs = config.stateTtlMs;
         this.resetOnModelChange = config.resetStateOnModelChange;
-        this.inferenceEnabled = config.inferenceEnabled;
+        this.model = config.inferenceEnabled
+                ? new LiveModel<>(
+                        jobName,
+                        config.modelPath,
+                        config.modelUpdates,
+                        new ModelLoaders.RnnCells(spec, config.modelOverrides, maxBatch, config.intraOpThreads))
+                : null;
     }
 
     @Override
@@ -99,6 +111,21 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         super.initializeState(context);
         stateShapes = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>("rnn-state-shape", Types.STRING));
+        if (model != null) {
+            // The cell that was running when the state was written, unless the configuration changed.
+            model.initializeState(
+                    context.getOperatorStateStore(),
+                    context.isRestored(),
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            cell = model.current();
+        } else {
+            cell = RnnStepper.passThrough(spec, maxBatch);
+        }
+        if (cell.spec().features != spec.features) {
+            throw new IllegalStateException("model " + cell.spec().modelName + " takes " + cell.spec().features
+                    + " features but the job was built for " + spec.features + "; expected the model checked at"
+                    + " start-up");
+        }
         if (context.isRestored()) {
             for (String restored : stateShapes.get()) {
                 checkRestoredShape(restored);
@@ -108,6 +135,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
 
     /** Refuses state written for other state shapes, unless configured to reset every key. */
     private void checkRestoredShape(String restored) {
+        RnnCellSpec spec = cell.spec();
         if (restored.equals(spec.stateShape())) {
             return;
         }
@@ -125,13 +153,15 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
                 restored,
                 spec.modelName,
                 spec.stateShape());
-        resetMismatchedState = true;
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        stateShapes.update(List.of(spec.stateShape()));
+        stateShapes.update(List.of(cell.spec().stateShape()));
+        if (model != null) {
+            model.snapshotState();
+        }
     }
 
     @Override
@@ -142,19 +172,50 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
                 new MapStateDescriptor<>("pending-ticks", Types.LONG, TypeInformation.of(PendingTick.class)));
         timers = getInternalTimerService("tick-order", VoidNamespaceSerializer.INSTANCE, this);
         expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, new ExpiryTrigger());
-        cell = inferenceEnabled
-                ? OnnxRnnCell.load(ModelFiles.read(modelPath), modelOverrides, maxBatch, intraOpThreads)
-                : RnnStepper.passThrough(spec, maxBatch);
-        if (!cell.spec().stateShape().equals(spec.stateShape())) {
-            throw new IllegalStateException(
-                    "model at " + modelPath + " has state " + cell.spec().stateShape() + " but the job was built for "
-                            + spec.stateShape() + "; expected the model checked at start-up");
-        }
         readyKeys = new LinkedHashMap<>();
-        batchStepper = new RnnBatchStepper(cell, output, new InferenceMetrics(getMetricGroup()));
+        inferenceMetrics = new InferenceMetrics(getMetricGroup());
+        batchStepper = new RnnBatchStepper(cell, output, inferenceMetrics);
         modelChangeResets = getRuntimeContext().getMetricGroup().counter("stateResets");
         ttlResets = getRuntimeContext().getMetricGroup().counter("ttlResets");
         deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
+        if (model != null) {
+            model.open(
+                    getMetricGroup(),
+                    getProcessingTimeService(),
+                    status -> output.collect(LiveModel.STATUS, new StreamRecord<>(status)),
+                    (previous, next) -> {
+                        cell = next;
+                        batchStepper = new RnnBatchStepper(next, output, inferenceMetrics);
+                    });
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<TickInput> element) throws Exception {
+        processElement(element);
+    }
+
+    /** A model update from the control topic; loaded in the background, swapped in between watermarks. */
+    @Override
+    public void processElement2(StreamRecord<ModelUpdateRecord> update) {
+        model.offer(update.getValue());
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+        // The control topic has no event time; it must not hold the ticks' watermark back.
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int inputId) throws Exception {
+        if (inputId == 0) {
+            processWatermarkStatus(status);
+        }
     }
 
     @Override
@@ -197,6 +258,9 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     public void processWatermark(Watermark mark) throws Exception {
         // Fire this watermark's timers (they only mark keys ready), step all ready keys in
         // batches, and only then forward the watermark: no output is ever behind it.
+        if (model != null) {
+            model.poll();
+        }
         if (timeServiceManager != null) {
             timeServiceManager.advanceWatermark(mark);
         }
@@ -217,7 +281,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
             }
         }
         readyKeys.clear();
-        batchStepper.stepAll(work, spec, ttlMs, ttlResets);
+        batchStepper.stepAll(work, cell.spec(), ttlMs, ttlResets);
         for (KeyWork w : work) {
             setCurrentKey(w.key);
             store(w);
@@ -239,22 +303,18 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
             ticks.add(pending.get(ts));
             pending.remove(ts);
         }
-        if (state != null && state.state.length != spec.stateSize()) {
-            if (!resetMismatchedState) {
-                throw new IllegalStateException("key '" + key + "' has a hidden state of " + state.state.length
-                        + " floats but model " + spec.modelName + " expects " + spec.stateShape() + " ("
-                        + spec.stateSize() + " floats); set state.reset-on-model-change: true to start afresh");
-            }
+        RnnCellSpec spec = cell.spec();
+        if (state != null && !RnnKeyState.fits(state, spec)) {
+            // Written for other state shapes: a restore with state.reset-on-model-change or an
+            // update that asked for a reset let the job start; a refused change never gets here.
             modelChangeResets.inc();
             state = null;
         }
+        if (state != null) {
+            state.shape = RnnKeyState.shapeId(spec);
+        }
         long previousLast = state == null ? Long.MIN_VALUE : state.lastEventTime;
-        return new KeyWork(
-                key,
-                state == null ? new RnnKeyState(new float[spec.stateSize()]) : state,
-                released,
-                ticks,
-                previousLast);
+        return new KeyWork(key, state == null ? RnnKeyState.initial(spec) : state, released, ticks, previousLast);
     }
 
     private void store(KeyWork w) throws Exception {
@@ -270,7 +330,9 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     @Override
     public void close() throws Exception {
         try {
-            if (cell != null) {
+            if (model != null) {
+                model.close();
+            } else if (cell != null) {
                 cell.close();
             }
         } finally {

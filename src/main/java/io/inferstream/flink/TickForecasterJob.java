@@ -4,10 +4,12 @@ import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
+import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.TickInput;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -18,23 +20,35 @@ public final class TickForecasterJob {
 
     private TickForecasterJob() {}
 
-    /**
-     * Builds validate, key by series, and the stateful RNN step on {@code ticks}, which must
-     * carry timestamps and watermarks ({@link TickInputs#watermarks}).
-     */
+    /** The topology without live model updates. */
     public static JobOutputs<ForecastRecord> build(
             DataStream<TickInput> ticks, TickJobConfig config, RnnCellSpec spec) {
+        return build(ticks, null, config, spec);
+    }
+
+    /**
+     * Builds validate, key by series, and the stateful RNN step on {@code ticks}, which must
+     * carry timestamps and watermarks ({@link TickInputs#watermarks}). With {@code updates},
+     * every RNN instance also receives the control topic's model updates.
+     */
+    public static JobOutputs<ForecastRecord> build(
+            DataStream<TickInput> ticks,
+            DataStream<ModelUpdateRecord> updates,
+            TickJobConfig config,
+            RnnCellSpec spec) {
         SingleOutputStreamOperator<TickInput> valid = ticks.process(new TickValidateFunction(config, spec))
                 .name("validate ticks")
                 .uid("tick-validate");
-        SingleOutputStreamOperator<ForecastRecord> forecasts = valid.keyBy(tick -> tick.key, Types.STRING)
-                .transform(
-                        "step " + spec.modelName + " per key (batch " + config.maxBatchSize + ")",
-                        TypeInformation.of(ForecastRecord.class),
-                        new RnnStepOperator(config, spec))
-                .uid("rnn-step");
+        KeyedStream<TickInput, String> keyed = valid.keyBy(tick -> tick.key, Types.STRING);
+        String name = "step " + spec.modelName + " per key (batch " + config.maxBatchSize + ")";
+        TypeInformation<ForecastRecord> type = TypeInformation.of(ForecastRecord.class);
+        RnnStepOperator operator = new RnnStepOperator(config, spec);
+        SingleOutputStreamOperator<ForecastRecord> forecasts = updates == null
+                ? keyed.transform(name, type, operator)
+                : keyed.connect(updates.broadcast()).transform(name, type, operator);
+        forecasts.uid("rnn-step");
         DataStream<DeadLetterRecord> dead = valid.getSideOutput(TickValidateFunction.DEAD_LETTERS)
                 .union(forecasts.getSideOutput(RnnStepOperator.DEAD_LETTERS));
-        return new JobOutputs<>(forecasts, dead);
+        return new JobOutputs<>(forecasts, dead, updates == null ? null : forecasts.getSideOutput(LiveModel.STATUS));
     }
 }

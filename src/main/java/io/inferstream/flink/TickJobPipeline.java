@@ -7,6 +7,7 @@ import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ForecastRecord;
+import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.TickInput;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -36,7 +37,8 @@ public final class TickJobPipeline {
      */
     public static RnnCellSpec wire(StreamExecutionEnvironment env, TickJobConfig config) {
         RnnCellSpec spec = OnnxRnnCell.inspect(ModelFiles.read(config.modelPath), config.modelOverrides);
-        sinks(TickForecasterJob.build(source(env, config), config, spec), config);
+        DataStream<ModelUpdateRecord> updates = KafkaIO.modelUpdates(env, config.common, config.modelUpdates);
+        sinks(TickForecasterJob.build(source(env, config), updates, config, spec), config);
         return spec;
     }
 
@@ -55,6 +57,7 @@ public final class TickJobPipeline {
         OutputFormat format = config.common.outputFormat;
         outputs.sinkToKafka(
                 config.common,
+                config.modelUpdates,
                 "tick",
                 f -> f.key.getBytes(StandardCharsets.UTF_8),
                 f -> RecordEncoder.encode(f, format));

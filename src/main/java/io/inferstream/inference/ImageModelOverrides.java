@@ -32,6 +32,13 @@ public final class ImageModelOverrides implements Serializable {
         return merged;
     }
 
+    /** These overrides with one more value, e.g. the version a model update names. */
+    public ImageModelOverrides with(String key, String value) {
+        ImageModelOverrides copy = new ImageModelOverrides(values, inputName, outputName);
+        copy.values.put(key, value);
+        return copy;
+    }
+
     /** The input tensor to use, or null to take the model's only input. */
     public String inputName() {
         return inputName;

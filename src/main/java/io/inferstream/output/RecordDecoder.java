@@ -3,6 +3,8 @@ package io.inferstream.output;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImageEvent;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.ModelStatus;
+import io.inferstream.avro.ModelUpdate;
 import io.inferstream.avro.Tick;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.input.SingleObjectAvro;
@@ -36,6 +38,12 @@ public final class RecordDecoder {
                 TickPrediction.getClassSchema(),
                 b -> decode(() -> TickPrediction.getDecoder().decode(b)));
         register(Tick.getClassSchema(), b -> decode(() -> Tick.getDecoder().decode(b)));
+        register(
+                ModelUpdate.getClassSchema(),
+                b -> decode(() -> ModelUpdate.getDecoder().decode(b)));
+        register(
+                ModelStatus.getClassSchema(),
+                b -> decode(() -> ModelStatus.getDecoder().decode(b)));
     }
 
     private RecordDecoder() {}

@@ -3,12 +3,14 @@ package io.inferstream.output;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.ScoredLabel;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.OutputFormat;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
+import io.inferstream.records.ModelStatusRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -153,6 +155,39 @@ public final class RecordEncoder {
         json.put("reason", d.reason);
         json.put("error", d.error);
         json.put("failedAt", d.failedAt);
+        return writeJson(json);
+    }
+
+    public static ModelStatus toAvro(ModelStatusRecord m) {
+        return ModelStatus.newBuilder()
+                .setJob(m.job)
+                .setSubtask(m.subtask)
+                .setStatus(m.status)
+                .setUri(m.uri)
+                .setVersion(m.version)
+                .setActiveVersion(m.activeVersion)
+                .setReason(m.reason)
+                .setAt(Instant.ofEpochMilli(m.at))
+                .build();
+    }
+
+    public static byte[] encode(ModelStatusRecord m, OutputFormat format) {
+        if (format == OutputFormat.AVRO) {
+            try {
+                return bytes(ModelStatus.getEncoder().encode(toAvro(m)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("job", m.job);
+        json.put("subtask", m.subtask);
+        json.put("status", m.status);
+        json.put("uri", m.uri);
+        json.put("version", m.version);
+        json.put("activeVersion", m.activeVersion);
+        json.put("reason", m.reason);
+        json.put("at", m.at);
         return writeJson(json);
     }
 
