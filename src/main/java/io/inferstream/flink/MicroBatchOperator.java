@@ -8,6 +8,7 @@ import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTim
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
@@ -30,6 +31,7 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         implements OneInputStreamOperator<IN, OUT>,
                 TwoInputStreamOperator<IN, ModelUpdateRecord, OUT>,
                 BoundedOneInput,
+                BoundedMultiInput,
                 ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
 
@@ -142,6 +144,14 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     @Override
     public void endInput() throws Exception {
         flush();
+    }
+
+    /** The records' input ended (two-input form; input 2 is the control topic). */
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            flush();
+        }
     }
 
     @Override

@@ -1,13 +1,10 @@
 package io.inferstream.inference;
 
-import static io.inferstream.models.OnnxGraphBuilder.dim;
-import static io.inferstream.models.OnnxGraphBuilder.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.onnx.proto.OnnxMl;
-import io.inferstream.models.OnnxGraphBuilder;
+import io.inferstream.testing.LinearImageModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -21,28 +18,8 @@ class ImageModelContractTest {
     @TempDir
     Path dir;
 
-    /** input [N, dims...] -> Flatten -> MatMul with a fixed weight -> output [N,K]. */
     private Path linearModel(long[] inputDims, int classes, Map<String, String> metadata) throws Exception {
-        int features = 1;
-        OnnxMl.TensorShapeProto.Dimension[] dims = new OnnxMl.TensorShapeProto.Dimension[inputDims.length + 1];
-        dims[0] = dim("N");
-        for (int i = 0; i < inputDims.length; i++) {
-            dims[i + 1] = dim(inputDims[i]);
-            features *= (int) inputDims[i];
-        }
-        float[] weights = new float[features * classes];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = (i % classes == i / classes % classes) ? 1f : 0f;
-        }
-        OnnxGraphBuilder graph =
-                new OnnxGraphBuilder("linear").input("pixels", dims).initializer("w", weights, features, classes);
-        String flat = graph.node("Flatten", List.of("pixels"), "flat", integer("axis", 1));
-        graph.node("MatMul", List.of(flat, "w"), "scores");
-        graph.output("scores", dim("N"), dim(classes));
-        Path file = dir.resolve("model-" + System.nanoTime() + ".onnx");
-        Files.write(
-                file, graph.buildModel("test", 7, "linear test model", metadata).toByteArray());
-        return file;
+        return LinearImageModels.write(dir, inputDims, classes, 0, metadata);
     }
 
     @Test

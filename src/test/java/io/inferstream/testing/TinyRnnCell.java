@@ -19,10 +19,16 @@ public final class TinyRnnCell {
     private final float[] wh;
     private final float[] b;
     private final float[] wy;
-    private final float c = 0.5f;
+    private final float c;
 
     public TinyRnnCell(int hidden) {
+        this(hidden, 0.5f);
+    }
+
+    /** The same cell with another output bias: same hidden states, every output moved by the difference. */
+    public TinyRnnCell(int hidden, float outputBias) {
         this.hidden = hidden;
+        this.c = outputBias;
         wx = new float[hidden];
         wh = new float[hidden * hidden];
         b = new float[hidden];
