@@ -1,0 +1,305 @@
+package io.inferstream.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.inferstream.avro.ModelStatus;
+import io.inferstream.avro.TickPrediction;
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.inference.OnnxRnnCell;
+import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.kafka.KafkaClients;
+import io.inferstream.output.RecordDecoder;
+import io.inferstream.records.TickInput;
+import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TinyRnnCell;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live model updates through a real broker and Flink runtime, exactly-once, parallelism 2: a
+ * broken model is refused while forecasts go on, a good one changes the version from then on,
+ * keys keep their hidden state across the swap, and after a failure the restored job serves the
+ * updated model, not the configured one. Every tick is forecast exactly once.
+ */
+class ModelUpdateKafkaITCase {
+    private static final int KEYS = 50;
+    private static final int STEPS = 10;
+    private static final long STEP_MS = 100;
+    private static final String JOB = "tick-update-it";
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkClusters.withSlots(2);
+
+    @TempDir
+    Path dir;
+
+    /** Once armed, throws at the first record after a checkpoint completed after arming. */
+    static final class FailOnceArmed implements MapFunction<TickInput, TickInput>, CheckpointListener {
+        private static final long serialVersionUID = 1L;
+        static final AtomicBoolean ARMED = new AtomicBoolean();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicLong CHECKPOINTS = new AtomicLong();
+
+        @Override
+        public TickInput map(TickInput tick) {
+            if (ARMED.get() && CHECKPOINTS.get() > 0 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure after the model update");
+            }
+            return tick;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            if (ARMED.get()) {
+                CHECKPOINTS.incrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseABrokenModelSwapInAGoodOneAndKeepItAcrossAFailover() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        TinyRnnCell cellA = new TinyRnnCell(4, 0.5f);
+        Path modelA = cellA.write(models, "a", Map.of());
+        Path modelB = new TinyRnnCell(4, 1.5f).write(models, "b", Map.of());
+        Path broken = Files.writeString(models.resolve("broken.onnx"), "not a model");
+        String input = KAFKA.createTopic("ticks-upd", 2);
+        String output = KAFKA.createTopic("forecasts-upd", 2);
+        String dlq = KAFKA.createTopic("ticks-upd-dlq", 2);
+        String updates = KAFKA.createTopic("model-updates-it", 1);
+        String status = KAFKA.createTopic("model-status-it", 1);
+
+        JobClient job = start(modelA, input, output, dlq, updates, status);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers());
+                Reader reader = new Reader(List.of(output, status))) {
+            produceSteps(producer, input, 0, STEPS);
+            reader.awaitForecasts(KEYS * STEPS);
+
+            send(producer, updates, null, "{\"job\":\"" + JOB + "\",\"uri\":\"" + broken + "\",\"version\":\"bad\"}");
+            reader.awaitStatuses(s -> s.getStatus().equals("REFUSED"), 2);
+            produceSteps(producer, input, STEPS, STEPS + 2);
+            reader.awaitForecasts(KEYS * (STEPS + 2));
+
+            send(producer, updates, null, "{\"job\":\"" + JOB + "\",\"uri\":\"" + modelB + "\",\"version\":\"2\"}");
+            reader.awaitStatuses(s -> s.getStatus().equals("ACCEPTED"), 2);
+            FailOnceArmed.ARMED.set(true);
+            produceSteps(producer, input, STEPS + 2, STEPS + 5);
+            reader.awaitForecasts(KEYS * (STEPS + 5));
+            // Committed output means a checkpoint completed since arming: the next tick fails the job.
+            produceSteps(producer, input, STEPS + 5, 2 * STEPS);
+            reader.awaitForecasts(KEYS * 2 * STEPS);
+            reader.readQuietly(3000);
+
+            assertThat(FailOnceArmed.FAILED)
+                    .as("the failure was injected after the update")
+                    .isTrue();
+            List<ModelStatus> statuses = reader.statuses;
+            assertThat(statuses).hasSize(4);
+            assertThat(statuses.subList(0, 2))
+                    .allSatisfy(s -> assertThat(s.getReason()).contains("cannot load it"))
+                    .extracting(ModelStatus::getActiveVersion)
+                    .containsOnly("1");
+            assertThat(statuses.subList(2, 4))
+                    .extracting(s -> s.getSubtask() + ":" + s.getActiveVersion())
+                    .containsExactlyInAnyOrder("0:2", "1:2");
+
+            assertThat(reader.ids).doesNotHaveDuplicates();
+            assertThat(reader.total).isEqualTo(KEYS * 2 * STEPS);
+            for (int k = 0; k < KEYS; k++) {
+                String key = key(k);
+                List<TickPrediction> forecasts = reader.forecasts.get(key);
+                List<Double> values = new ArrayList<>();
+                for (int s = 0; s < 2 * STEPS; s++) {
+                    values.add(value(k, s));
+                }
+                List<Double> offlineA = cellA.run(values);
+                assertThat(forecasts).hasSize(2 * STEPS);
+                for (int s = 0; s < 2 * STEPS; s++) {
+                    TickPrediction f = forecasts.get(s);
+                    boolean updated = s >= STEPS + 2;
+                    assertThat(f.getStep()).isEqualTo(s + 1);
+                    assertThat(f.getModelVersion()).as(key + " step " + s).isEqualTo(updated ? "2" : "1");
+                    // Model B is model A with the output moved by +1: the same hidden state carried on.
+                    assertThat(f.getOutputs().get("y0"))
+                            .as(key + " step " + s)
+                            .isCloseTo(offlineA.get(s) + (updated ? 1.0 : 0.0), within(1e-5));
+                }
+            }
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private JobClient start(Path model, String input, String output, String dlq, String updates, String status)
+            throws Exception {
+        Map<String, Object> values = new HashMap<>();
+        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
+        values.put("kafka.group-id", JOB);
+        values.put("job.name", JOB);
+        values.put("topics.input", input);
+        values.put("topics.output", output);
+        values.put("topics.dlq", dlq);
+        values.put("model.path", model.toString());
+        values.put("model-updates.enabled", "true");
+        values.put("model-updates.topic", updates);
+        values.put("model-updates.status-topic", status);
+        values.put("parallelism", "2");
+        values.put("order.max-out-of-orderness-ms", "500");
+        values.put("checkpoint.interval-ms", "300");
+        values.put("checkpoint.dir", dir.resolve("checkpoints").toString());
+        values.put("flink.restart-strategy.type", "fixed-delay");
+        values.put("flink.restart-strategy.fixed-delay.attempts", "3");
+        values.put("flink.restart-strategy.fixed-delay.delay", "500 ms");
+        TickJobConfig cfg = TickJobConfig.from(values);
+        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
+        DataStream<TickInput> ticks =
+                TickJobPipeline.source(env, cfg).map(new FailOnceArmed()).returns(TickInput.class);
+        TickJobPipeline.sinks(
+                TickForecasterJob.build(ticks, KafkaIO.modelUpdates(env, cfg.common, cfg.modelUpdates), cfg, spec),
+                cfg);
+        return env.executeAsync("model update it");
+    }
+
+    private static String key(int k) {
+        return String.format(Locale.ROOT, "key-%02d", k);
+    }
+
+    private static double value(int k, int step) {
+        return Math.sin(0.4 * step + k);
+    }
+
+    /**
+     * Steps [from, to) of every key, then one tick per partition just far enough ahead that the
+     * watermark (600 ms behind, out-of-orderness 500 ms) releases all of them but none of the next
+     * steps, which start 100 ms after the last one.
+     */
+    private static void produceSteps(KafkaProducer<byte[], byte[]> producer, String topic, int from, int to) {
+        for (int s = from; s < to; s++) {
+            for (int k = 0; k < KEYS; k++) {
+                send(
+                        producer,
+                        topic,
+                        null,
+                        key(k),
+                        String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value(k, s)));
+            }
+        }
+        for (int p = 0; p < 2; p++) {
+            send(producer, topic, p, "flush-" + p, "{\"ts\":" + (1000 + (to - 1) * STEP_MS + 600) + ",\"value\":0}");
+        }
+        producer.flush();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String json) {
+        producer.send(new ProducerRecord<>(topic, partition, null, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
+        producer.send(new ProducerRecord<>(
+                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Reads committed forecasts (by key, in order) and model statuses. */
+    private static final class Reader implements AutoCloseable {
+        final KafkaConsumer<byte[], byte[]> consumer;
+        final List<String> ids = new ArrayList<>();
+        final Map<String, List<TickPrediction>> forecasts = new TreeMap<>();
+        final List<ModelStatus> statuses = new ArrayList<>();
+        /** Forecasts of the real keys, not of the flush ticks. */
+        int total;
+
+        Reader(List<String> topics) {
+            Properties props = KAFKA.clientProperties();
+            props.put("group.id", "reader-" + System.nanoTime());
+            props.put("auto.offset.reset", "earliest");
+            props.put("isolation.level", "read_committed");
+            consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(topics);
+        }
+
+        void pollOnce() {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                Object value = RecordDecoder.decodeAvro(record.value());
+                if (value instanceof TickPrediction p) {
+                    ids.add(p.getId());
+                    if (p.getKey().startsWith("flush-")) {
+                        continue;
+                    }
+                    total++;
+                    forecasts
+                            .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+                            .add(p);
+                } else if (value instanceof ModelStatus s) {
+                    statuses.add(s);
+                } else {
+                    throw new AssertionError(
+                            "unexpected record on " + record.topic() + ": " + RecordDecoder.describe(record.value()));
+                }
+            }
+        }
+
+        void awaitForecasts(int count) {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (total < count && System.currentTimeMillis() < deadline) {
+                pollOnce();
+            }
+            assertThat(total).as("committed forecasts").isGreaterThanOrEqualTo(count);
+        }
+
+        void awaitStatuses(Predicate<ModelStatus> which, int count) {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (statuses.stream().filter(which).count() < count && System.currentTimeMillis() < deadline) {
+                pollOnce();
+            }
+            assertThat(statuses.stream().filter(which).count())
+                    .as("statuses " + statuses)
+                    .isEqualTo(count);
+        }
+
+        void readQuietly(long millis) {
+            long until = System.currentTimeMillis() + millis;
+            while (System.currentTimeMillis() < until) {
+                pollOnce();
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
