@@ -37,6 +37,7 @@ public final class Inferstream implements Runnable {
     /** The command line with errors from configuration and model checks printed without a stack. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Inferstream());
+        cli.setParameterExceptionHandler(SecretArguments.parameterExceptionHandler());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof io.inferstream.inference.ModelContractException) {
                 commandLine.getErr().println("error: " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.inferstream.cli;
 
 import io.inferstream.flink.PreparedJob;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -33,14 +34,23 @@ public final class JobMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) throws Exception {
+        int code = commandLine().execute(args);
+        if (code != 0) {
+            // The arguments may hold secrets (--set kafka.properties.sasl.jaas.config=...), and this
+            // message reaches the JobManager's log and the REST answer of /jars/:id/run.
+            throw new IllegalArgumentException("inferstream-job "
+                    + String.join(" ", SecretArguments.mask(List.of(args))) + " exited with " + code);
+        }
+    }
+
+    /** The job jar's command line; a bad argument is reported with secret values hidden. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new JobMain());
         // Errors propagate to Flink's client (and its REST answer) instead of calling System.exit.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             throw e;
         });
-        int code = cli.execute(args);
-        if (code != 0) {
-            throw new IllegalArgumentException("inferstream-job " + String.join(" ", args) + " exited with " + code);
-        }
+        cli.setParameterExceptionHandler(SecretArguments.parameterExceptionHandler());
+        return cli;
     }
 }

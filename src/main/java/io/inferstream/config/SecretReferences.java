@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -17,6 +18,25 @@ import java.util.regex.Pattern;
  */
 public final class SecretReferences {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
+
+    /**
+     * Parts of a key that mark its value as a secret: Flink's own list of sensitive keys (which
+     * its REST API and log lines mask) and the names Kafka and TLS settings use for secrets.
+     */
+    private static final List<String> SECRET_KEY_PARTS = List.of(
+            "password",
+            "secret",
+            "token",
+            "jaas",
+            "credential",
+            "apikey",
+            "api-key",
+            "auth-params",
+            "service-key",
+            "basic-auth",
+            "basic.auth",
+            "http-headers",
+            "fs.azure.account.key");
 
     private final Function<String, String> environment;
 
@@ -71,11 +91,6 @@ public final class SecretReferences {
     /** Whether a key holds a secret whose value must never be shown (in errors, logs or listings). */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password")
-                || k.contains("jaas")
-                || k.contains("secret")
-                || k.contains("token")
-                || k.endsWith(".key")
-                || k.contains("credential");
+        return k.endsWith(".key") || SECRET_KEY_PARTS.stream().anyMatch(k::contains);
     }
 }

@@ -1,10 +1,13 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.ConfigException;
+import io.inferstream.config.SecretReferences;
 import io.inferstream.config.StreamJobSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -37,8 +40,22 @@ public final class JobEnvironments {
             values.put("execution.checkpointing.storage", "filesystem");
         }
         values.putAll(jobDefaults);
+        s.flinkSettings.keySet().forEach(JobEnvironments::refuseUnmaskedSecret);
         values.putAll(s.flinkSettings);
         return Configuration.fromMap(values);
+    }
+
+    /**
+     * Flink shows its configuration in the web UI and the REST API (/jobmanager/config; on the
+     * launcher's local runtime that is this configuration) and masks only the keys on its own
+     * list. A key that looks like a secret to us but is not on Flink's list would show its value.
+     */
+    private static void refuseUnmaskedSecret(String key) {
+        if (SecretReferences.isSecret(key) && !GlobalConfiguration.isSensitive(key)) {
+            throw new ConfigException("flink." + key + " looks like a secret, but Flink shows the value of '" + key
+                    + "' in its web UI and REST API (it masks only keys containing password, secret, token,"
+                    + " jaas.config, apikey and the like); expected it in the Flink cluster's own configuration");
+        }
     }
 
     /** The environment of the surrounding context: a cluster client, or a local MiniCluster. */

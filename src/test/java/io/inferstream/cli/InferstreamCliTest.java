@@ -1,6 +1,7 @@
 package io.inferstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,5 +109,57 @@ class InferstreamCliTest {
 
         assertThat(result[0]).isEqualTo("2");
         assertThat(result[2]).contains("hidden sizes [64, 0]; expected one or more, each at least 1");
+    }
+
+    @Test
+    void shouldHideASecretArgumentWhenTheCommandLineIsWrong() {
+        String jaas = "kafka.properties.sasl.jaas.config=PlainLoginModule required password=\"cli-s3cret\";";
+
+        String[] mistyped = run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--sett", jaas);
+        String[] misplaced = run("run", "image-classifier", "extra", "--set=" + jaas);
+        String[] badValue =
+                run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--set", jaas, "--delivery", "x");
+
+        assertThat(mistyped[0]).isEqualTo("2");
+        assertThat(mistyped[2])
+                .contains("Unknown options: '--sett', 'kafka.properties.sasl.jaas.config=(hidden)'")
+                .doesNotContain("cli-s3cret");
+        assertThat(misplaced[0]).isEqualTo("2");
+        assertThat(misplaced[2]).contains("Unmatched argument").doesNotContain("cli-s3cret");
+        assertThat(badValue[0]).isEqualTo("2");
+        assertThat(badValue[2]).contains("delivery = 'x'").doesNotContain("cli-s3cret");
+    }
+
+    @Test
+    void shouldHideASecretArgumentWhenTheJobJarsCommandLineIsWrong() {
+        String jaas = "kafka.properties.sasl.jaas.config=PlainLoginModule required password=\"jar-s3cret\";";
+        CommandLine cli = JobMain.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("image-classifier", "--sett", jaas)).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown options").doesNotContain("jar-s3cret");
+        // main's own error reaches the JobManager's log and the REST answer of /jars/:id/run.
+        assertThatThrownBy(() -> JobMain.main(new String[] {"image-classifier", "--sett", jaas}))
+                .hasMessageContaining("--sett kafka.properties.sasl.jaas.config=(hidden) exited with 2")
+                .hasMessageNotContaining("jar-s3cret");
+    }
+
+    @Test
+    void shouldMaskOnlyTheValuesOfSecretLookingKeys() {
+        assertThat(SecretArguments.mask(java.util.List.of(
+                        "--set",
+                        "kafka.properties.ssl.key.password=p",
+                        "--set=kafka.properties.sasl.jaas.config=j",
+                        "flink.s3.secret-key=s",
+                        "kafka.properties.security.protocol=SASL_SSL",
+                        "--bootstrap=b:9092")))
+                .containsExactly(
+                        "--set",
+                        "kafka.properties.ssl.key.password=(hidden)",
+                        "--set=kafka.properties.sasl.jaas.config=(hidden)",
+                        "flink.s3.secret-key=(hidden)",
+                        "kafka.properties.security.protocol=SASL_SSL",
+                        "--bootstrap=b:9092");
     }
 }
