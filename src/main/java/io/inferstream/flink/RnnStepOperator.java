@@ -152,8 +152,8 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         }
         readyKeys = new LinkedHashMap<>();
         batchStepper = new RnnBatchStepper(cell, output, new InferenceMetrics(getMetricGroup()));
-        modelChangeResets = getRuntimeContext().getMetricGroup().counter("stateResets");
-        ttlResets = getRuntimeContext().getMetricGroup().counter("ttlResets");
+        modelChangeResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.STATE_RESETS);
+        ttlResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.TTL_RESETS);
         deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
     }
 
