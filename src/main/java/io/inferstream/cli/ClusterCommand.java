@@ -59,10 +59,13 @@ public final class ClusterCommand implements Runnable {
                 }
             }
             LocalFlinkCluster cluster = LocalFlinkCluster.start(dir, Path.of("").toAbsolutePath(), taskManagers, slots);
+            List<Integer> metricsPorts = cluster.metricsPorts();
             System.out.println("Flink cluster up: web UI " + cluster.restUrl() + ", pids " + cluster.livePids()
                     + ", checkpoints " + cluster.checkpointsDir() + ", savepoints " + cluster.savepointsDir()
                     + ", logs " + cluster.directory().resolve("logs")
                     + ". Stop it with `bin/inferstream cluster down`.");
+            System.out.println("Prometheus metrics: http://127.0.0.1:PORT/metrics, one port a process, the first free"
+                    + " ones of " + metricsPorts.get(0) + "-" + metricsPorts.get(metricsPorts.size() - 1) + ".");
             return 0;
         }
     }

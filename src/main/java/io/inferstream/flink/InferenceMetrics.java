@@ -7,9 +7,31 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The metrics every inference operator reports: rows per ONNX Runtime call, the call's time,
- * predictions made, and how far behind event time they are made.
+ * predictions made, and how far behind event time they are made. Dashboards and alerts depend on
+ * these names; deploy/monitoring's dashboard is checked against them.
  */
 final class InferenceMetrics {
+    /** Histogram: rows per ONNX Runtime call. */
+    static final String BATCH_SIZE = "batchSize";
+    /** Histogram: microseconds per ONNX Runtime call. */
+    static final String INFERENCE_MICROS = "inferenceMicros";
+    /** Histogram: milliseconds from an input's event time to its prediction. */
+    static final String EVENT_TIME_LAG_MILLIS = "eventTimeLagMillis";
+    /** Counter: predictions made. */
+    static final String PREDICTIONS = "predictions";
+    /** Counter of the tick job: keys started afresh because the model changed. */
+    static final String STATE_RESETS = "stateResets";
+    /** Counter of the tick job: keys started afresh after idling longer than their time-to-live. */
+    static final String TTL_RESETS = "ttlResets";
+    /**
+     * Key of the metric group {@code addGroup(MODEL_VERSION_GROUP, version)} under which an
+     * inference operator reports the gauge {@link #MODEL_VERSION_ACTIVE}: 1 while it runs that
+     * model version, 0 once another replaced it. Prometheus sees {@code model_version} as a label.
+     */
+    static final String MODEL_VERSION_GROUP = "model_version";
+    /** Gauge in the {@link #MODEL_VERSION_GROUP} group: 1 for the version in use, else 0. */
+    static final String MODEL_VERSION_ACTIVE = "active";
+
     private static final int WINDOW = 1024;
 
     private final Histogram batchSize;
@@ -18,10 +40,10 @@ final class InferenceMetrics {
     private final Counter predictions;
 
     InferenceMetrics(MetricGroup group) {
-        this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
-        this.inferenceMicros = group.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(WINDOW));
-        this.eventTimeLagMillis = group.histogram("eventTimeLagMillis", new DescriptiveStatisticsHistogram(WINDOW));
-        this.predictions = group.counter("predictions");
+        this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(WINDOW));
+        this.inferenceMicros = group.histogram(INFERENCE_MICROS, new DescriptiveStatisticsHistogram(WINDOW));
+        this.eventTimeLagMillis = group.histogram(EVENT_TIME_LAG_MILLIS, new DescriptiveStatisticsHistogram(WINDOW));
+        this.predictions = group.counter(PREDICTIONS);
     }
 
     /** One ONNX Runtime call of {@code rows} rows that took {@code nanos}. */

@@ -175,8 +175,8 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         readyKeys = new LinkedHashMap<>();
         inferenceMetrics = new InferenceMetrics(getMetricGroup());
         batchStepper = new RnnBatchStepper(cell, output, inferenceMetrics);
-        modelChangeResets = getRuntimeContext().getMetricGroup().counter("stateResets");
-        ttlResets = getRuntimeContext().getMetricGroup().counter("ttlResets");
+        modelChangeResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.STATE_RESETS);
+        ttlResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.TTL_RESETS);
         deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
         if (model != null) {
             model.open(

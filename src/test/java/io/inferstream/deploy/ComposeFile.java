@@ -28,16 +28,41 @@ final class ComposeFile {
     }
 
     static ComposeFile load(Path file) throws IOException {
-        Map<?, ?> root;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-        }
+        Map<?, ?> root = (Map<?, ?>) loadYaml(file);
         Map<String, Service> services = new LinkedHashMap<>();
         map(root.get("services")).forEach((name, body) -> services.put(name, new Service(name, map(body))));
         return new ComposeFile(
                 file.toAbsolutePath().getParent(),
                 services,
                 map(root.get("volumes")).keySet());
+    }
+
+    /** The host path behind a container path, if a bind mount of the service holds it. */
+    Optional<Path> hostPath(Service service, String containerPath) {
+        return service.mountHolding(containerPath)
+                .filter(mount -> mount.bind)
+                .map(mount -> mount.hostPath(directory, containerPath));
+    }
+
+    /** The services on an image repository, such as "flink" or "prom/prometheus". */
+    List<Service> servicesOn(String imageRepository) {
+        List<Service> on = new ArrayList<>();
+        services.values().stream()
+                .filter(s -> s.imageRepository().equals(imageRepository))
+                .forEach(on::add);
+        return on;
+    }
+
+    /** Reads a YAML file with the safe constructor: maps, lists and scalars only. */
+    static Object loadYaml(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        }
+    }
+
+    /** A YAML list; an absent one is empty. */
+    static List<Object> list(Object yaml) {
+        return yaml instanceof List ? new ArrayList<>((List<?>) yaml) : new ArrayList<>();
     }
 
     /** A YAML map with string keys; an absent one is empty. */
@@ -72,6 +97,15 @@ final class ComposeFile {
 
         boolean hasProfiles() {
             return body.containsKey("profiles");
+        }
+
+        /** The profiles that start this service; empty if it always starts. */
+        List<String> profiles() {
+            List<String> profiles = new ArrayList<>();
+            if (body.get("profiles") instanceof List) {
+                ((List<?>) body.get("profiles")).forEach(p -> profiles.add(String.valueOf(p)));
+            }
+            return profiles;
         }
 
         /** The command as one string (a list's words joined by spaces), or "" if none. */

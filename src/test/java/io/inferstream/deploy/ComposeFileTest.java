@@ -25,13 +25,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks docker-compose.yml without Docker: pinned images of the pom's versions, mounted paths that
- * exist (or that `package` builds), job submissions the jobs accept, the jobs' topics, and Flink
- * settings ONNX Runtime needs. Each problem names the service and the value.
+ * exist (or that `package` builds), job submissions the jobs accept, the jobs' topics, Flink
+ * settings ONNX Runtime needs, the Prometheus reporter in every Flink process and the monitoring
+ * profile. Each problem names the service and the value. MonitoringStackTest checks the
+ * monitoring configuration the profile mounts.
  */
 class ComposeFileTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
-    private static final Pattern VERSION_TAG = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[A-Za-z0-9_.]+)*");
+    // An optional leading v: Prometheus tags its images v3.9.0.
+    private static final Pattern VERSION_TAG = Pattern.compile("v?\\d+\\.\\d+\\.\\d+(-[A-Za-z0-9_.]+)*");
     private static final String PARENT_FIRST = "classloader.parent-first-patterns.additional";
+    private static final String PROMETHEUS_REPORTER = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    private static final List<String> MONITORING_IMAGES = List.of("prom/prometheus", "grafana/grafana");
 
     private static ComposeFile compose;
     private static PomFacts pom;
@@ -145,6 +150,46 @@ class ComposeFileTest {
         assertThat(problems).as("ONNX Runtime in Flink's lib/").isEmpty();
         assertThat(services("jobmanager")).as("jobmanager services").isNotEmpty();
         assertThat(services("taskmanager")).as("taskmanager services").isNotEmpty();
+    }
+
+    @Test
+    void shouldStartPrometheusAndGrafanaOnlyUnderTheMonitoringProfile() {
+        List<String> problems = new ArrayList<>();
+        for (String image : MONITORING_IMAGES) {
+            List<Service> services = compose.servicesOn(image);
+            if (services.isEmpty()) {
+                problems.add("no service runs " + image);
+            }
+            for (Service service : services) {
+                if (!service.profiles().equals(List.of("monitoring"))) {
+                    problems.add(service + " has profiles " + service.profiles() + "; expected [monitoring]");
+                }
+            }
+        }
+        for (Service service : compose.services.values()) {
+            if (service.profiles().contains("monitoring") && !MONITORING_IMAGES.contains(service.imageRepository())) {
+                problems.add(service + " runs " + service.image().orElse("no image") + " under the monitoring profile");
+            }
+        }
+        assertThat(problems).as("the monitoring profile").isEmpty();
+    }
+
+    @Test
+    void shouldEnableThePrometheusReporterOnOnePortInEveryFlinkProcess() {
+        List<String> problems = new ArrayList<>();
+        for (Service service : clusterServices()) {
+            Map<String, String> flink = service.flinkProperties();
+            if (!PROMETHEUS_REPORTER.equals(flink.get("metrics.reporter.prom.factory.class"))) {
+                problems.add(service + " sets metrics.reporter.prom.factory.class to '"
+                        + flink.get("metrics.reporter.prom.factory.class") + "'; expected " + PROMETHEUS_REPORTER);
+            }
+            // One process a container: a port range would leave Prometheus guessing which port it took.
+            if (!flink.getOrDefault("metrics.reporter.prom.port", "").matches("\\d+")) {
+                problems.add(service + " sets metrics.reporter.prom.port to '" + flink.get("metrics.reporter.prom.port")
+                        + "'; expected one port");
+            }
+        }
+        assertThat(problems).as("Prometheus reporters").isEmpty();
     }
 
     @Test
@@ -340,9 +385,7 @@ class ComposeFileTest {
     }
 
     private static Optional<Path> hostPath(Service service, String containerPath) {
-        return service.mountHolding(containerPath)
-                .filter(mount -> mount.bind)
-                .map(mount -> mount.hostPath(compose.directory, containerPath));
+        return compose.hostPath(service, containerPath);
     }
 
     private static String tag(Service service) {
