@@ -31,6 +31,10 @@ final class InferenceMetrics {
     static final String MODEL_VERSION_GROUP = "model_version";
     /** Gauge in the {@link #MODEL_VERSION_GROUP} group: 1 for the version in use, else 0. */
     static final String MODEL_VERSION_ACTIVE = "active";
+    /** Model updates swapped in (counter, per operator instance). */
+    static final String MODEL_UPDATES_ACCEPTED = "modelUpdatesAccepted";
+    /** Model updates refused: the running model stayed (counter). */
+    static final String MODEL_UPDATES_REFUSED = "modelUpdatesRefused";
 
     private static final int WINDOW = 1024;
 

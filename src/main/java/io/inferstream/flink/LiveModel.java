@@ -153,8 +153,8 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
         status = statusOutput;
         listener = swapListener;
         versionsRegistered = new HashSet<>();
-        accepted = group.counter("modelUpdatesAccepted");
-        refused = group.counter("modelUpdatesRefused");
+        accepted = group.counter(InferenceMetrics.MODEL_UPDATES_ACCEPTED);
+        refused = group.counter(InferenceMetrics.MODEL_UPDATES_REFUSED);
         registerVersion(version());
         for (ModelUpdateRecord update : restoredPending) {
             offer(update);
@@ -314,8 +314,9 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
     /** One series per version: model_version="2" active = 1 while that version serves, 0 after. */
     private void registerVersion(String version) {
         if (metrics != null && versionsRegistered.add(version)) {
-            metrics.addGroup("model_version", version)
-                    .gauge("active", (Gauge<Integer>) () -> version.equals(activeVersion) ? 1 : 0);
+            metrics.addGroup(InferenceMetrics.MODEL_VERSION_GROUP, version)
+                    .gauge(InferenceMetrics.MODEL_VERSION_ACTIVE, (Gauge<Integer>)
+                            () -> version.equals(activeVersion) ? 1 : 0);
         }
     }
 
