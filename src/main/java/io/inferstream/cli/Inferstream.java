@@ -38,7 +38,9 @@ public final class Inferstream implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Inferstream());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof io.inferstream.inference.ModelContractException) {
+            if (e instanceof IllegalArgumentException
+                    || e instanceof io.inferstream.inference.ModelContractException
+                    || e instanceof io.inferstream.inference.ExecutionProviderException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }

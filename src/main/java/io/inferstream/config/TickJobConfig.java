@@ -1,6 +1,7 @@
 package io.inferstream.config;
 
 import io.inferstream.inference.ModelMetadataKeys;
+import io.inferstream.inference.OnnxOptions;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class TickJobConfig implements Serializable {
     /** Start every key from the initial state when restored state does not fit the model's state shapes. */
     public final boolean resetStateOnModelChange;
 
-    public final int intraOpThreads;
+    /** Intra-op threads and execution provider of every ONNX Runtime session (onnx.*). */
+    public final OnnxOptions onnx;
     /** False only in benchmarks: the same job with the ONNX call replaced by a pass-through. */
     public final boolean inferenceEnabled;
 
@@ -58,7 +60,7 @@ public final class TickJobConfig implements Serializable {
         this.stateTtlMs = s.longValue("state.ttl-ms", 0, 0, Long.MAX_VALUE / 2);
         this.stateBackend = s.choice("state.backend", "hashmap", "hashmap", "rocksdb");
         this.resetStateOnModelChange = s.bool("state.reset-on-model-change", false);
-        this.intraOpThreads = s.intValue("onnx.intra-op-threads", 1, 1, 256);
+        this.onnx = OnnxSettings.read(s);
         this.inferenceEnabled = s.bool("inference.enabled", true);
         s.rejectUnknown(JOB);
     }

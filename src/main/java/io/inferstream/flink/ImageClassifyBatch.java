@@ -4,6 +4,7 @@ import io.inferstream.config.ImageJobConfig;
 import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.OnnxImageClassifier;
+import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.Scores;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
@@ -17,7 +18,7 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
     private final String modelPath;
     private final ImageModelOverrides overrides;
     private final int maxBatch;
-    private final int intraOpThreads;
+    private final OnnxOptions onnx;
     private final int topK;
     private transient OnnxImageClassifier classifier;
 
@@ -25,13 +26,13 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
         this.modelPath = config.modelPath;
         this.overrides = config.modelOverrides;
         this.maxBatch = config.maxBatchSize;
-        this.intraOpThreads = config.intraOpThreads;
+        this.onnx = config.onnx;
         this.topK = config.topK;
     }
 
     @Override
     public void open() {
-        classifier = OnnxImageClassifier.load(ModelFiles.read(modelPath), overrides, maxBatch, intraOpThreads);
+        classifier = OnnxImageClassifier.load(ModelFiles.read(modelPath), overrides, maxBatch, onnx);
     }
 
     @Override

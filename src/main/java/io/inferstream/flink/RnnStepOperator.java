@@ -1,6 +1,7 @@
 package io.inferstream.flink;
 
 import io.inferstream.config.TickJobConfig;
+import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.inference.RnnStepper;
@@ -60,7 +61,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     private final String modelPath;
     private final Map<String, String> modelOverrides;
     private final int maxBatch;
-    private final int intraOpThreads;
+    private final OnnxOptions onnx;
     private final long ttlMs;
     private final boolean resetOnModelChange;
     private final boolean inferenceEnabled;
@@ -88,7 +89,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         this.modelPath = config.modelPath;
         this.modelOverrides = config.modelOverrides;
         this.maxBatch = config.maxBatchSize;
-        this.intraOpThreads = config.intraOpThreads;
+        this.onnx = config.onnx;
         this.ttlMs = config.stateTtlMs;
         this.resetOnModelChange = config.resetStateOnModelChange;
         this.inferenceEnabled = config.inferenceEnabled;
@@ -143,7 +144,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         timers = getInternalTimerService("tick-order", VoidNamespaceSerializer.INSTANCE, this);
         expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, new ExpiryTrigger());
         cell = inferenceEnabled
-                ? OnnxRnnCell.load(ModelFiles.read(modelPath), modelOverrides, maxBatch, intraOpThreads)
+                ? OnnxRnnCell.load(ModelFiles.read(modelPath), modelOverrides, maxBatch, onnx)
                 : RnnStepper.passThrough(spec, maxBatch);
         if (!cell.spec().stateShape().equals(spec.stateShape())) {
             throw new IllegalStateException(
