@@ -1,5 +1,7 @@
 package io.inferstream.bench;
 
+import io.inferstream.config.OnnxSettings;
+import io.inferstream.inference.OnnxOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +60,18 @@ final class BenchRuns {
         return List.of(output, output + ".dlq");
     }
 
-    /** The settings every benchmark job has: broker, a job name and group of its own, topics, model, batch. */
+    /**
+     * The settings every benchmark job has: broker, a job name and group of its own, topics, model,
+     * batch and execution provider.
+     */
     static Map<String, Object> jobSettings(
-            String bootstrap, String input, String output, String modelPath, int batch, boolean inference) {
+            String bootstrap,
+            String input,
+            String output,
+            String modelPath,
+            int batch,
+            boolean inference,
+            OnnxOptions onnx) {
         Map<String, Object> values = new HashMap<>();
         values.put("kafka.bootstrap", bootstrap);
         values.put("kafka.group-id", "bench-" + output);
@@ -71,6 +82,8 @@ final class BenchRuns {
         values.put("model.path", modelPath);
         values.put("batch.max-size", Integer.toString(batch));
         values.put("inference.enabled", Boolean.toString(inference));
+        values.put(OnnxSettings.PROVIDER, onnx.provider().configName());
+        values.put(OnnxSettings.DEVICE_ID, Integer.toString(onnx.deviceId()));
         return values;
     }
 }

@@ -3,10 +3,7 @@ package io.inferstream.bench;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.flink.ImageJobPipeline;
 import io.inferstream.flink.JobEnvironments;
-import io.inferstream.image.ImageDecoder;
-import io.inferstream.image.ImagePreprocessor;
-import io.inferstream.inference.ImageModelSpec;
-import io.inferstream.inference.OnnxImageClassifier;
+import io.inferstream.inference.OnnxOptions;
 import io.inferstream.kafka.KafkaClients;
 import io.inferstream.kafka.Topics;
 import io.inferstream.models.SampleImages;
@@ -14,7 +11,6 @@ import io.inferstream.process.Pacer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,15 +27,19 @@ public final class ImageBenchmark {
     private final String modelPath;
     private final int images;
     private final int batchSize;
+    private final OnnxOptions onnx;
     private final PrintStream out;
     private final SampleImages samples = SampleImages.loadBundled();
     private int run;
 
-    public ImageBenchmark(String bootstrap, String modelPath, int images, int batchSize, PrintStream out) {
+    /** A benchmark against the Kafka cluster at {@code bootstrap}, with ONNX Runtime sessions as {@code onnx} says. */
+    public ImageBenchmark(
+            String bootstrap, String modelPath, int images, int batchSize, OnnxOptions onnx, PrintStream out) {
         this.bootstrap = bootstrap;
         this.modelPath = modelPath;
         this.images = images;
         this.batchSize = batchSize;
+        this.onnx = onnx;
         this.out = out;
     }
 
@@ -48,7 +48,9 @@ public final class ImageBenchmark {
         String backlog = "bench-images-" + System.currentTimeMillis();
         Topics.ensure(bootstrap, Map.of(backlog, 2));
         produce(backlog, images, 0);
-        out.printf("%d images (Fashion-MNIST PNGs, %d bytes on average) in '%s'%n", images, averagePngBytes(), backlog);
+        out.printf(
+                "%d images (Fashion-MNIST PNGs, %d bytes on average) in '%s'; ONNX Runtime on %s%n",
+                images, averagePngBytes(), backlog, onnx.describe());
 
         // The first job in a JVM pays for class loading and JIT compilation: run one unreported.
         out.println("  warm-up run (not reported):");
@@ -58,8 +60,9 @@ public final class ImageBenchmark {
         double passThrough = best.ceiling();
         double asBuilt = best.job();
         double batchOne = backlogThroughput(backlog, 1, true);
-        double[] onnxAlone = onnxAlone(batchSize);
-        double[] onnxBatchOne = onnxAlone(1);
+        ImageInferenceBenchmark inference = new ImageInferenceBenchmark(modelPath, images, out);
+        double[] onnxAlone = inference.measure(onnx, batchSize);
+        double[] onnxBatchOne = inference.measure(onnx, 1);
 
         out.println();
         out.println("| scenario | images/s | note |");
@@ -136,44 +139,8 @@ public final class ImageBenchmark {
         return env;
     }
 
-    /** ONNX Runtime alone on decoded images: {images per second, microseconds per image}. */
-    private double[] onnxAlone(int batch) {
-        ImageModelSpec spec = OnnxImageClassifier.inspect(
-                java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none());
-        ImagePreprocessor preprocessor = new ImagePreprocessor(spec);
-        ImageDecoder decoder = new ImageDecoder(16_000_000);
-        List<float[]> decoded = new ArrayList<>();
-        try {
-            for (int i = 0; i < samples.size(); i++) {
-                decoded.add(preprocessor.toTensor(decoder.decode(samples.png(i))));
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("sample image does not decode", e);
-        }
-        try (OnnxImageClassifier classifier = OnnxImageClassifier.load(
-                java.nio.file.Path.of(modelPath), io.inferstream.inference.ImageModelOverrides.none(), batch, 1)) {
-            int total = Math.max(images, 20_000);
-            classifyAll(classifier, decoded, total / 4, batch); // warm-up
-            long start = System.nanoTime();
-            classifyAll(classifier, decoded, total, batch);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf("  %-44s %8.0f images/s%n", "ONNX Runtime alone, batch " + batch + ":", total / seconds);
-            return new double[] {total / seconds, seconds * 1e6 / total};
-        }
-    }
-
-    private static void classifyAll(OnnxImageClassifier classifier, List<float[]> decoded, int total, int batch) {
-        for (int done = 0; done < total; done += batch) {
-            List<float[]> rows = new ArrayList<>(batch);
-            for (int j = 0; j < batch; j++) {
-                rows.add(decoded.get((done + j) % decoded.size()));
-            }
-            classifier.classify(rows);
-        }
-    }
-
     private ImageJobConfig config(String input, String output, int batch, boolean inference, String delivery) {
-        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, inference);
+        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, inference, onnx);
         values.put("delivery", delivery);
         return ImageJobConfig.from(values);
     }

@@ -2,6 +2,7 @@ package io.inferstream.bench;
 
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.flink.TickJobPipeline;
+import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.kafka.KafkaClients;
 import io.inferstream.kafka.Topics;
@@ -41,8 +42,9 @@ public final class TickBenchmark {
      * @param steps ticks per key in the backlog
      * @param hiddenSizes of the random cells measured
      * @param checkpointKeys keys of the RocksDB checkpoint run; 0 skips it
+     * @param onnx the execution provider of every session, in the job and alone
      */
-    public record Settings(int keys, int steps, List<Integer> hiddenSizes, int checkpointKeys) {
+    public record Settings(int keys, int steps, List<Integer> hiddenSizes, int checkpointKeys, OnnxOptions onnx) {
         public Settings {
             if (keys < 1 || steps < 1 || (long) keys * steps > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("backlog of " + keys + " keys x " + steps
@@ -92,7 +94,9 @@ public final class TickBenchmark {
         Topics.ensure(bootstrap, Map.of(backlog, PARTITIONS));
         int ticks = keys * steps;
         produce(backlog, ticks, keys, keys);
-        out.printf("%d JSON ticks (%d keys x %d steps, event-time order) in '%s'%n", ticks, keys, steps, backlog);
+        out.printf(
+                "%d JSON ticks (%d keys x %d steps, event-time order) in '%s'; ONNX Runtime on %s%n",
+                ticks, keys, steps, backlog, settings.onnx().describe());
 
         // The first job in a JVM pays for class loading and JIT compilation: run one unreported.
         out.println("  warm-up run (not reported):");
@@ -161,7 +165,7 @@ public final class TickBenchmark {
 
     /** ONNX Runtime alone stepping the cell over the backlog's keys and steps in batches: ticks per second. */
     private double onnxAlone(String model, int hidden) {
-        try (OnnxRnnCell cell = OnnxRnnCell.load(Path.of(model), Map.of(), BATCH, 1)) {
+        try (OnnxRnnCell cell = OnnxRnnCell.load(Path.of(model), Map.of(), BATCH, settings.onnx())) {
             Random random = new Random(SEED);
             float[] input = new float[BATCH];
             float[] state = new float[BATCH * hidden];
@@ -207,7 +211,8 @@ public final class TickBenchmark {
 
     /** The settings of one benchmark job: the job as built but for batch size and inference. */
     Map<String, Object> settings(String input, String output, String model, int batch, boolean inference) {
-        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, model, batch, inference);
+        Map<String, Object> values =
+                BenchRuns.jobSettings(bootstrap, input, output, model, batch, inference, settings.onnx());
         // Flink's default in-memory checkpoint storage refuses states over 5 MB.
         values.put("checkpoint.dir", workDir.resolve("checkpoints").toString());
         return values;

@@ -1,13 +1,20 @@
 package io.inferstream.cli;
 
 import io.inferstream.bench.ImageBenchmark;
+import io.inferstream.bench.ImageInferenceBenchmark;
 import io.inferstream.bench.TickBenchmark;
+import io.inferstream.config.OnnxSettings;
+import io.inferstream.config.Settings;
+import io.inferstream.inference.OnnxOptions;
+import io.inferstream.inference.OnnxSessions;
 import io.inferstream.kafka.LocalKafkaBroker;
 import io.inferstream.process.FileTrees;
 import io.inferstream.process.LocalPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,9 +39,31 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--batch-size",
+            split = ",",
             description = "images: batch size of the job as built (default: " + IMAGE_BATCH
-                    + "); ticks always measure the job as built, batch " + TickBenchmark.BATCH + ".")
-    Integer batchSize;
+                    + "); with --inference-only, a list such as 1,8,64; ticks always measure the job as built,"
+                    + " batch " + TickBenchmark.BATCH + ".")
+    List<Integer> batchSizes;
+
+    @Option(
+            names = "--execution-provider",
+            split = ",",
+            defaultValue = "cpu",
+            description = "cpu or cuda (onnx.execution-provider; cuda needs the -Pgpu build); with --inference-only,"
+                    + " a list such as cpu,cuda (default: ${DEFAULT-VALUE}).")
+    List<String> executionProviders;
+
+    @Option(
+            names = "--cuda-device-id",
+            defaultValue = "0",
+            description = "The GPU of the cuda provider (onnx.cuda.device-id; default: ${DEFAULT-VALUE}).")
+    int cudaDeviceId;
+
+    @Option(
+            names = "--inference-only",
+            description = "images: only ONNX Runtime alone on decoded images, at each --batch-size and"
+                    + " --execution-provider; no broker, no job.")
+    boolean inferenceOnly;
 
     @Option(names = "--model", description = "images: ONNX model (default: models/fashion-cnn.onnx).")
     String model;
@@ -84,19 +113,35 @@ public final class BenchCommand implements Callable<Integer> {
         if (!what.equals("images") && !what.equals("ticks")) {
             throw new IllegalArgumentException("benchmark '" + what + "': expected images or ticks");
         }
-        if (what.equals("ticks") && (model != null || batchSize != null)) {
-            throw new IllegalArgumentException("--model and --batch-size apply to bench images; bench ticks"
-                    + " measures random cells (--hidden) in the job as built, batch " + TickBenchmark.BATCH);
+        if (what.equals("ticks") && (model != null || batchSizes != null || inferenceOnly)) {
+            throw new IllegalArgumentException("--model, --batch-size and --inference-only apply to bench images;"
+                    + " bench ticks measures random cells (--hidden) in the job as built, batch "
+                    + TickBenchmark.BATCH);
         }
         // Checked here, before a broker starts.
-        TickBenchmark.Settings ticks =
-                what.equals("ticks") ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys) : null;
+        List<OnnxOptions> providers = providers();
+        List<Integer> batches = batchSizes != null ? batchSizes : List.of(IMAGE_BATCH);
+        if (batches.stream().anyMatch(b -> b < 1 || b > 4096)) {
+            throw new IllegalArgumentException("--batch-size " + batches + ": expected each between 1 and 4096");
+        }
+        if (!inferenceOnly && (providers.size() != 1 || batches.size() != 1)) {
+            throw new IllegalArgumentException("--execution-provider " + executionProviders + " --batch-size " + batches
+                    + ": expected one of each, or lists with --inference-only");
+        }
+        TickBenchmark.Settings ticks = what.equals("ticks")
+                ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys, providers.get(0))
+                : null;
         System.out.printf(
-                "machine: %d cores, %s %s, Java %s%n",
+                "machine: %d cores, %s %s, Java %s, %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"),
                 System.getProperty("os.arch"),
-                System.getProperty("java.version"));
+                System.getProperty("java.version"),
+                OnnxSessions.runtimeName());
+        if (inferenceOnly) {
+            new ImageInferenceBenchmark(modelPath(), images, System.out).runAll(providers, batches);
+            return 0;
+        }
         // Models, checkpoints and the local broker's data live here, under target/, and go at the end.
         Path dir = Files.createTempDirectory(RunDirs.base(), "bench-");
         try {
@@ -115,15 +160,25 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void run(String servers, Path dir, TickBenchmark.Settings ticks) throws Exception {
         if (ticks == null) {
-            new ImageBenchmark(
-                            servers,
-                            model != null ? model : "models/fashion-cnn.onnx",
-                            images,
-                            batchSize != null ? batchSize : IMAGE_BATCH,
-                            System.out)
+            int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
+            new ImageBenchmark(servers, modelPath(), images, batch, providers().get(0), System.out)
                     .runAll(latencyRate, latencySeconds);
         } else {
             new TickBenchmark(servers, ticks, dir.resolve("ticks"), System.out).runAll(LocalPorts.free());
         }
+    }
+
+    private String modelPath() {
+        return model != null ? model : "models/fashion-cnn.onnx";
+    }
+
+    /** Each --execution-provider, read and checked as the jobs read onnx.* keys. */
+    private List<OnnxOptions> providers() {
+        List<OnnxOptions> providers = new ArrayList<>();
+        for (String provider : executionProviders) {
+            providers.add(OnnxSettings.read(new Settings(
+                    Map.of(OnnxSettings.PROVIDER, provider, OnnxSettings.DEVICE_ID, Integer.toString(cudaDeviceId)))));
+        }
+        return providers;
     }
 }

@@ -39,7 +39,9 @@ public final class Inferstream implements Runnable {
         CommandLine cli = new CommandLine(new Inferstream());
         cli.setParameterExceptionHandler(SecretArguments.parameterExceptionHandler());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof io.inferstream.inference.ModelContractException) {
+            if (e instanceof IllegalArgumentException
+                    || e instanceof io.inferstream.inference.ModelContractException
+                    || e instanceof io.inferstream.inference.ExecutionProviderException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }

@@ -50,6 +50,11 @@ public final class JobOptions {
     @Option(names = "--state-backend", description = "hashmap or rocksdb (tick-forecaster; state.backend).")
     String stateBackend;
 
+    @Option(
+            names = "--execution-provider",
+            description = "cpu or cuda (onnx.execution-provider; cuda needs the -Pgpu build).")
+    String executionProvider;
+
     @Option(names = "--create-topics", description = "Create missing topics (topics.create).")
     boolean createTopics;
 
@@ -78,6 +83,7 @@ public final class JobOptions {
         putIfSet(values, "checkpoint.dir", checkpointDir);
         putIfSet(values, "delivery", delivery);
         putIfSet(values, "state.backend", stateBackend);
+        putIfSet(values, "onnx.execution-provider", executionProvider);
         if (createTopics) {
             values.put("topics.create", "true");
         }

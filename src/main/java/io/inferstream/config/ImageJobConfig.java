@@ -2,6 +2,7 @@ package io.inferstream.config;
 
 import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ModelMetadataKeys;
+import io.inferstream.inference.OnnxOptions;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +23,8 @@ public final class ImageJobConfig implements Serializable {
     public final long maxPixels;
     public final int maxBytes;
     public final int topK;
-    public final int intraOpThreads;
+    /** Intra-op threads and execution provider of every ONNX Runtime session (onnx.*). */
+    public final OnnxOptions onnx;
     /** The control topic for live model updates and where their models may come from. */
     public final ModelUpdateSettings modelUpdates;
     /** False only in benchmarks: the same job with inference replaced by a pass-through. */
@@ -38,7 +40,7 @@ public final class ImageJobConfig implements Serializable {
         this.maxPixels = s.longValue("limits.max-pixels", 16_000_000, 1, 1_000_000_000);
         this.maxBytes = s.intValue("limits.max-bytes", 10 * 1024 * 1024, 1, Integer.MAX_VALUE);
         this.topK = s.intValue("output.top-k", 3, 1, 1000);
-        this.intraOpThreads = s.intValue("onnx.intra-op-threads", 1, 1, 256);
+        this.onnx = OnnxSettings.read(s);
         this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
         this.inferenceEnabled = s.bool("inference.enabled", true);
         s.rejectUnknown(JOB);

@@ -1,6 +1,7 @@
 package io.inferstream.config;
 
 import io.inferstream.inference.ModelMetadataKeys;
+import io.inferstream.inference.OnnxOptions;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class TickJobConfig implements Serializable {
     /** Start every key from the initial state when restored state does not fit the model's state shapes. */
     public final boolean resetStateOnModelChange;
 
-    public final int intraOpThreads;
+    /** Intra-op threads and execution provider of every ONNX Runtime session (onnx.*). */
+    public final OnnxOptions onnx;
     /** The control topic for live model updates and where their models may come from. */
     public final ModelUpdateSettings modelUpdates;
     /** False only in benchmarks: the same job with the ONNX call replaced by a pass-through. */
@@ -60,7 +62,7 @@ public final class TickJobConfig implements Serializable {
         this.stateTtlMs = s.longValue("state.ttl-ms", 0, 0, Long.MAX_VALUE / 2);
         this.stateBackend = s.choice("state.backend", "hashmap", "hashmap", "rocksdb");
         this.resetStateOnModelChange = s.bool("state.reset-on-model-change", false);
-        this.intraOpThreads = s.intValue("onnx.intra-op-threads", 1, 1, 256);
+        this.onnx = OnnxSettings.read(s);
         this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
         this.inferenceEnabled = s.bool("inference.enabled", true);
         s.rejectUnknown(JOB);

@@ -23,8 +23,7 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
                 config.common.jobName,
                 config.modelPath,
                 config.modelUpdates,
-                new ModelLoaders.Images(
-                        jobSpec, config.modelOverrides, config.maxBatchSize, config.intraOpThreads, config.topK));
+                new ModelLoaders.Images(jobSpec, config.modelOverrides, config.maxBatchSize, config.onnx, config.topK));
     }
 
     @Override

@@ -21,10 +21,14 @@ public final class ImageJobPipeline {
 
     /**
      * Checks the model against its contract (so a mismatch fails here, at start-up, with the
-     * shapes named) and adds the whole Kafka-to-Kafka job to the environment.
+     * shapes named) and the execution provider (onnx.*), and adds the whole Kafka-to-Kafka job
+     * to the environment.
      */
     public static ImageModelSpec wire(StreamExecutionEnvironment env, ImageJobConfig config) {
-        ImageModelSpec spec = OnnxImageClassifier.inspect(ModelFiles.read(config.modelPath), config.modelOverrides);
+        ImageModelSpec spec = OnnxImageClassifier.inspect(
+                ModelFiles.read(config.modelPath),
+                config.modelOverrides,
+                JobEnvironments.inspectionOptions(env, config.onnx));
         if (config.topK > spec.numClasses()) {
             throw ConfigException.of(
                     "output.top-k", config.topK, "at most the model's " + spec.numClasses() + " classes");

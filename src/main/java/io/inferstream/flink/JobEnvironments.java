@@ -3,11 +3,14 @@ package io.inferstream.flink;
 import io.inferstream.config.ConfigException;
 import io.inferstream.config.SecretReferences;
 import io.inferstream.config.StreamJobSettings;
+import io.inferstream.inference.OnnxOptions;
+import io.inferstream.inference.OnnxSessions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -56,6 +59,22 @@ public final class JobEnvironments {
                     + "' in its web UI and REST API (it masks only keys containing password, secret, token,"
                     + " jaas.config, apikey and the like); expected it in the Flink cluster's own configuration");
         }
+    }
+
+    /**
+     * The session options to check a model with where the job starts, before it is submitted.
+     * Where its tasks run in this JVM (a local MiniCluster), the job's own options: a provider
+     * that cannot be used here fails now, naming the key, or falls back. Elsewhere (a cluster
+     * client, or a JobManager) this process need not have a GPU: only that this ONNX Runtime
+     * build has the provider is checked, and the model is inspected on the CPU; each TaskManager
+     * then opens it on the provider and fails or falls back by the same rule.
+     */
+    public static OnnxOptions inspectionOptions(StreamExecutionEnvironment env, OnnxOptions onnx) {
+        if (env instanceof LocalStreamEnvironment) {
+            return onnx;
+        }
+        OnnxSessions.checkProvider(onnx);
+        return onnx.onCpu();
     }
 
     /** The environment of the surrounding context: a cluster client, or a local MiniCluster. */

@@ -4,6 +4,7 @@ import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.ModelMetadataKeys;
 import io.inferstream.inference.OnnxImageClassifier;
+import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.inference.RnnStepper;
@@ -29,21 +30,21 @@ final class ModelLoaders {
         private final ImageModelSpec jobSpec;
         private final ImageModelOverrides overrides;
         private final int maxBatch;
-        private final int intraOpThreads;
+        private final OnnxOptions onnx;
         private final int topK;
 
-        Images(ImageModelSpec jobSpec, ImageModelOverrides overrides, int maxBatch, int intraOpThreads, int topK) {
+        Images(ImageModelSpec jobSpec, ImageModelOverrides overrides, int maxBatch, OnnxOptions onnx, int topK) {
             this.jobSpec = jobSpec;
             this.overrides = overrides;
             this.maxBatch = maxBatch;
-            this.intraOpThreads = intraOpThreads;
+            this.onnx = onnx;
             this.topK = topK;
         }
 
         @Override
         public OnnxImageClassifier load(String location, String version) {
             ImageModelOverrides o = version == null ? overrides : overrides.with(ModelMetadataKeys.VERSION, version);
-            return OnnxImageClassifier.load(ModelFiles.read(location), o, maxBatch, intraOpThreads);
+            return OnnxImageClassifier.load(ModelFiles.read(location), o, maxBatch, onnx);
         }
 
         @Override
@@ -88,13 +89,13 @@ final class ModelLoaders {
         private final RnnCellSpec jobSpec;
         private final Map<String, String> overrides;
         private final int maxBatch;
-        private final int intraOpThreads;
+        private final OnnxOptions onnx;
 
-        RnnCells(RnnCellSpec jobSpec, Map<String, String> overrides, int maxBatch, int intraOpThreads) {
+        RnnCells(RnnCellSpec jobSpec, Map<String, String> overrides, int maxBatch, OnnxOptions onnx) {
             this.jobSpec = jobSpec;
             this.overrides = overrides;
             this.maxBatch = maxBatch;
-            this.intraOpThreads = intraOpThreads;
+            this.onnx = onnx;
         }
 
         @Override
@@ -104,7 +105,7 @@ final class ModelLoaders {
                 o = new HashMap<>(overrides);
                 o.put(ModelMetadataKeys.VERSION, version);
             }
-            return OnnxRnnCell.load(ModelFiles.read(location), o, maxBatch, intraOpThreads);
+            return OnnxRnnCell.load(ModelFiles.read(location), o, maxBatch, onnx);
         }
 
         @Override

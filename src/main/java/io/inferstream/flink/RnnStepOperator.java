@@ -102,7 +102,7 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
                         jobName,
                         config.modelPath,
                         config.modelUpdates,
-                        new ModelLoaders.RnnCells(spec, config.modelOverrides, maxBatch, config.intraOpThreads))
+                        new ModelLoaders.RnnCells(spec, config.modelOverrides, maxBatch, config.onnx))
                 : null;
     }
 

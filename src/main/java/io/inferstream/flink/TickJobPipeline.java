@@ -33,10 +33,14 @@ public final class TickJobPipeline {
 
     /**
      * Checks the model against the RNN-cell contract (a mismatch fails here, at start-up, naming
-     * the shapes) and adds the whole Kafka-to-Kafka job to the environment.
+     * the shapes) and the execution provider (onnx.*), and adds the whole Kafka-to-Kafka job to
+     * the environment.
      */
     public static RnnCellSpec wire(StreamExecutionEnvironment env, TickJobConfig config) {
-        RnnCellSpec spec = OnnxRnnCell.inspect(ModelFiles.read(config.modelPath), config.modelOverrides);
+        RnnCellSpec spec = OnnxRnnCell.inspect(
+                ModelFiles.read(config.modelPath),
+                config.modelOverrides,
+                JobEnvironments.inspectionOptions(env, config.onnx));
         DataStream<ModelUpdateRecord> updates = KafkaIO.modelUpdates(env, config.common, config.modelUpdates);
         sinks(TickForecasterJob.build(source(env, config), updates, config, spec), config);
         return spec;

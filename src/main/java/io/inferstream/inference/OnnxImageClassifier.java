@@ -29,14 +29,14 @@ public final class OnnxImageClassifier implements AutoCloseable {
 
     /** Loads and validates a model; the returned classifier takes batches of up to maxBatch. */
     public static OnnxImageClassifier load(
-            Path modelFile, ImageModelOverrides overrides, int maxBatch, int intraOpThreads) {
-        return load(ModelBytes.of(modelFile), overrides, maxBatch, intraOpThreads);
+            Path modelFile, ImageModelOverrides overrides, int maxBatch, OnnxOptions onnx) {
+        return load(ModelBytes.of(modelFile), overrides, maxBatch, onnx);
     }
 
     /** Loads and validates a model from its bytes. */
     public static OnnxImageClassifier load(
-            ModelBytes model, ImageModelOverrides overrides, int maxBatch, int intraOpThreads) {
-        OrtSession session = OnnxSessions.open(model, intraOpThreads);
+            ModelBytes model, ImageModelOverrides overrides, int maxBatch, OnnxOptions onnx) {
+        OrtSession session = OnnxSessions.open(model, onnx);
         try {
             return new OnnxImageClassifier(session, ImageModelSpecs.resolve(session, overrides), maxBatch);
         } catch (RuntimeException e) {
@@ -45,14 +45,17 @@ public final class OnnxImageClassifier implements AutoCloseable {
         }
     }
 
-    /** Loads a model only to check its contract, and returns its spec. */
+    /** Loads a model on the CPU only to check its contract, and returns its spec. */
     public static ImageModelSpec inspect(Path modelFile, ImageModelOverrides overrides) {
-        return inspect(ModelBytes.of(modelFile), overrides);
+        return inspect(ModelBytes.of(modelFile), overrides, OnnxOptions.CPU);
     }
 
-    /** Loads a model from its bytes only to check its contract, and returns its spec. */
-    public static ImageModelSpec inspect(ModelBytes model, ImageModelOverrides overrides) {
-        try (OnnxImageClassifier classifier = load(model, overrides, 1, 1)) {
+    /**
+     * Loads a model from its bytes only to check its contract, and returns its spec; with the
+     * options' provider, so that a provider that cannot be used here fails (or falls back) too.
+     */
+    public static ImageModelSpec inspect(ModelBytes model, ImageModelOverrides overrides, OnnxOptions onnx) {
+        try (OnnxImageClassifier classifier = load(model, overrides, 1, onnx)) {
             return classifier.spec();
         }
     }

@@ -52,13 +52,13 @@ public final class OnnxRnnCell implements RnnStepper {
     }
 
     /** Loads a cell and checks its contract; it then steps up to maxBatch keys per call. */
-    public static OnnxRnnCell load(Path modelFile, Map<String, String> overrides, int maxBatch, int intraOpThreads) {
-        return load(ModelBytes.of(modelFile), overrides, maxBatch, intraOpThreads);
+    public static OnnxRnnCell load(Path modelFile, Map<String, String> overrides, int maxBatch, OnnxOptions onnx) {
+        return load(ModelBytes.of(modelFile), overrides, maxBatch, onnx);
     }
 
     /** Loads a cell from its bytes and checks its contract. */
-    public static OnnxRnnCell load(ModelBytes model, Map<String, String> overrides, int maxBatch, int intraOpThreads) {
-        OrtSession session = OnnxSessions.open(model, intraOpThreads);
+    public static OnnxRnnCell load(ModelBytes model, Map<String, String> overrides, int maxBatch, OnnxOptions onnx) {
+        OrtSession session = OnnxSessions.open(model, onnx);
         try {
             return new OnnxRnnCell(session, RnnCellSpecs.resolve(session, overrides), maxBatch);
         } catch (RuntimeException e) {
@@ -71,14 +71,17 @@ public final class OnnxRnnCell implements RnnStepper {
         }
     }
 
-    /** Loads a model only to check its contract, and returns its spec. */
+    /** Loads a model on the CPU only to check its contract, and returns its spec. */
     public static RnnCellSpec inspect(Path modelFile, Map<String, String> overrides) {
-        return inspect(ModelBytes.of(modelFile), overrides);
+        return inspect(ModelBytes.of(modelFile), overrides, OnnxOptions.CPU);
     }
 
-    /** Loads a cell from its bytes only to check its contract, and returns its spec. */
-    public static RnnCellSpec inspect(ModelBytes model, Map<String, String> overrides) {
-        try (OnnxRnnCell cell = load(model, overrides, 1, 1)) {
+    /**
+     * Loads a cell from its bytes only to check its contract, and returns its spec; with the
+     * options' provider, so that a provider that cannot be used here fails (or falls back) too.
+     */
+    public static RnnCellSpec inspect(ModelBytes model, Map<String, String> overrides, OnnxOptions onnx) {
+        try (OnnxRnnCell cell = load(model, overrides, 1, onnx)) {
             return cell.spec();
         }
     }

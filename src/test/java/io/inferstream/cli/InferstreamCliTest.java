@@ -2,7 +2,10 @@ package io.inferstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,26 @@ class InferstreamCliTest {
 
         assertThat(result[0]).isEqualTo("2");
         assertThat(result[2]).contains("unknown configuration key 'batch.size'");
+    }
+
+    @Test
+    void shouldStopAtStartUpWhenCudaIsAskedOfTheCpuBuild() {
+        assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "the GPU build is here");
+
+        String[] result = run("run", "image-classifier", "--bootstrap", "127.0.0.1:1", "--execution-provider", "cuda");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2])
+                .contains("error: onnx.execution-provider = 'cuda': this ONNX Runtime")
+                .contains("onnx.fallback-to-cpu: true");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownExecutionProviderForABenchmark() {
+        String[] result = run("bench", "images", "--inference-only", "--execution-provider", "cpu,gpu");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2]).contains("onnx.execution-provider = 'gpu': expected one of cpu, cuda");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferstream.inference.ModelMetadataKeys;
+import io.inferstream.inference.OnnxOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -54,6 +55,7 @@ class ImageJobConfigTest {
 
         assertThat(cfg.modelFile()).isEqualTo(Path.of("models/fashion-cnn.onnx"));
         assertThat(cfg.topK).isEqualTo(3);
+        assertThat(cfg.onnx).isEqualTo(OnnxOptions.CPU);
     }
 
     @Test
@@ -75,6 +77,41 @@ class ImageJobConfigTest {
         assertThatThrownBy(() -> ImageJobConfig.from(values))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("batch.max-size = '0': expected an integer between 1 and 4096");
+    }
+
+    @Test
+    void shouldRunOnTheCpuUnlessTold() {
+        assertThat(ImageJobConfig.from(minimal()).onnx).isEqualTo(OnnxOptions.CPU);
+    }
+
+    @Test
+    void shouldReadTheExecutionProviderItsDeviceAndTheFallback() {
+        Map<String, Object> values = minimal();
+        values.put("onnx.execution-provider", "CUDA");
+        values.put("onnx.cuda.device-id", "1");
+        values.put("onnx.fallback-to-cpu", "true");
+        values.put("onnx.intra-op-threads", "2");
+
+        assertThat(ImageJobConfig.from(values).onnx).isEqualTo(new OnnxOptions(2, OnnxOptions.Provider.CUDA, 1, true));
+    }
+
+    @Test
+    void shouldRefuseBadExecutionProviderSettingsNamingKeyValueAndExpected() {
+        assertThatThrownBy(() -> ImageJobConfig.from(with("onnx.execution-provider", "gpu")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("onnx.execution-provider = 'gpu': expected one of cpu, cuda");
+        assertThatThrownBy(() -> ImageJobConfig.from(with("onnx.cuda.device-id", "-1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("onnx.cuda.device-id = '-1': expected an integer between 0 and 1023");
+        assertThatThrownBy(() -> ImageJobConfig.from(with("onnx.fallback-to-cpu", "maybe")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("onnx.fallback-to-cpu = 'maybe': expected true or false");
+    }
+
+    private Map<String, Object> with(String key, String value) {
+        Map<String, Object> values = minimal();
+        values.put(key, value);
+        return values;
     }
 
     @Test

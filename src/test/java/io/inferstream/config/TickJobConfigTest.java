@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferstream.inference.ModelMetadataKeys;
+import io.inferstream.inference.OnnxOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,21 @@ class TickJobConfigTest {
         assertThat(cfg.stateBackend).isEqualTo("hashmap");
         assertThat(cfg.stateTtlMs).isZero();
         assertThat(cfg.resetStateOnModelChange).isFalse();
+        assertThat(cfg.onnx).isEqualTo(OnnxOptions.CPU);
+    }
+
+    @Test
+    void shouldReadTheExecutionProviderAsTheImageJobDoes() {
+        Map<String, Object> values = shipped();
+        values.put("onnx.execution-provider", "cuda");
+        values.put("onnx.fallback-to-cpu", "true");
+
+        assertThat(TickJobConfig.from(values).onnx).isEqualTo(new OnnxOptions(1, OnnxOptions.Provider.CUDA, 0, true));
+
+        values.put("onnx.execution-provider", "tpu");
+        assertThatThrownBy(() -> TickJobConfig.from(values))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("onnx.execution-provider = 'tpu': expected one of cpu, cuda");
     }
 
     @Test

@@ -59,8 +59,10 @@ final class PomFacts {
         NodeList dependencies = pom.getElementsByTagName("dependency");
         for (int i = 0; i < dependencies.getLength(); i++) {
             Element dependency = (Element) dependencies.item(i);
+            String declared = childText(dependency, "artifactId");
             if (groupId.equals(childText(dependency, "groupId"))
-                    && artifactId.equals(childText(dependency, "artifactId"))) {
+                    && declared != null
+                    && artifactId.equals(resolve(declared))) {
                 return resolve(childText(dependency, "version"));
             }
         }

@@ -48,7 +48,8 @@ class ImageModelContractTest {
     void shouldApplySoftmaxToLogitsAndReuseTensorsAcrossBatchSizes() throws Exception {
         Path model = linearModel(new long[] {1, 1, 2}, 2, Map.of(ModelMetadataKeys.OUTPUT_KIND, "logits"));
 
-        try (OnnxImageClassifier classifier = OnnxImageClassifier.load(model, ImageModelOverrides.none(), 4, 1)) {
+        try (OnnxImageClassifier classifier =
+                OnnxImageClassifier.load(model, ImageModelOverrides.none(), 4, OnnxOptions.CPU)) {
             // The weight is the identity, so the logits are the pixels themselves.
             float[][] three = classifier.classify(List.of(new float[] {0, 0}, new float[] {1, 0}, new float[] {0, 2}));
             float[][] one = classifier.classify(List.of(new float[] {1, 0}));

@@ -56,7 +56,7 @@ class RnnCellContractTest {
                         "h_next,c_next"));
         double[][] sequences = {{0.1, 0.2, 0.3, -0.4}, {1.0, -1.0, 0.5, 0.0}, {0.0, 0.0, 0.0, 2.0}};
 
-        try (OnnxRnnCell cell = OnnxRnnCell.load(model, Map.of(), 8, 1)) {
+        try (OnnxRnnCell cell = OnnxRnnCell.load(model, Map.of(), 8, OnnxOptions.CPU)) {
             assertThat(cell.spec().stateShape()).isEqualTo("h[4], c[4]");
             int keys = sequences.length;
             int stateSize = cell.spec().stateSize();
