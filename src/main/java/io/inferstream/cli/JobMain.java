@@ -25,10 +25,12 @@ public final class JobMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PreparedJob prepared = options.prepare();
-        prepared.createTopicsIfAsked();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(prepared.flinkConfiguration);
-        System.out.println("model: " + prepared.wire(env));
+        // The model is checked first: a misfit stops start-up before any Kafka is contacted.
+        String model = prepared.wire(env);
+        prepared.createTopicsIfAsked();
+        System.out.println("model: " + model);
         env.execute(prepared.settings.jobName);
         return 0;
     }

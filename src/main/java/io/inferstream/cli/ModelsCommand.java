@@ -12,13 +12,14 @@ import picocli.CommandLine.Option;
 @Command(
         name = "models",
         mixinStandardHelpOptions = true,
-        description = "Build the demo models.",
-        subcommands = {ModelsCommand.TrainDemo.class, ModelsCommand.TrainRnnDemo.class})
+        description = "Build the demo models, or ship a new model to a running job.",
+        subcommands = {ModelsCommand.TrainDemo.class, ModelsCommand.TrainRnnDemo.class, ModelUpdateCommand.class})
 public final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("use: inferstream models train-demo [--dataset-dir DIR] | train-rnn-demo");
+        System.out.println("use: inferstream models train-demo [--dataset-dir DIR] | train-rnn-demo"
+                + " | update JOB --bootstrap HOST:PORT --uri MODEL --model-version V [--reset-state]");
     }
 
     /** Fits the demo CNN on Fashion-MNIST and writes the model, its card and the sample. */

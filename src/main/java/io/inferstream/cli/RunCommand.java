@@ -30,10 +30,12 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PreparedJob prepared = options.prepare();
         StreamJobSettings s = prepared.settings;
-        prepared.createTopicsIfAsked();
         int port = webUiPort == 0 ? LocalPorts.free() : webUiPort;
         StreamExecutionEnvironment env = JobEnvironments.localWithWebUi(prepared.flinkConfiguration, port);
-        System.out.println("model: " + prepared.wire(env));
+        // The model is checked first: a misfit stops start-up before any Kafka is contacted.
+        String model = prepared.wire(env);
+        prepared.createTopicsIfAsked();
+        System.out.println("model: " + model);
         System.out.println("job " + s.jobName + ": " + s.inputTopic + " -> " + s.outputTopic + " (dead letters: "
                 + s.deadLetterTopic + "), " + s.delivery + ", Flink web UI at http://127.0.0.1:" + port);
         env.execute(s.jobName);

@@ -3,7 +3,6 @@ package io.inferstream.config;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,7 +16,11 @@ public final class ModelUpdateSettings implements Serializable {
     public final boolean enabled;
     public final String topic;
     public final String statusTopic;
-    /** Absolute local directories, or URI prefixes ending in '/' (s3://bucket/models/). */
+    /**
+     * Local directories or URI prefixes (s3://bucket/models/) as configured; a relative path
+     * resolves where the model is read (on a cluster: the TaskManager's working directory), like
+     * {@code model.path} itself.
+     */
     public final List<String> allowedLocations;
 
     private ModelUpdateSettings(Settings s, String modelPath) {
@@ -25,15 +28,8 @@ public final class ModelUpdateSettings implements Serializable {
         this.topic = s.string("model-updates.topic", "model-updates");
         this.statusTopic = s.string("model-updates.status-topic", "model-updates.status");
         List<String> configured = s.list("model-updates.allowed-locations");
-        List<String> allowed = new ArrayList<>();
-        if (configured == null || configured.isEmpty()) {
-            allowed.add(parentOf(modelPath));
-        } else {
-            for (String location : configured) {
-                allowed.add(normalizeAllowed(location));
-            }
-        }
-        this.allowedLocations = List.copyOf(allowed);
+        this.allowedLocations =
+                configured == null || configured.isEmpty() ? List.of(parentOf(modelPath)) : List.copyOf(configured);
         if (topic.equals(statusTopic)) {
             throw ConfigException.of(
                     "model-updates.status-topic", statusTopic, "a topic other than model-updates.topic");
@@ -52,7 +48,7 @@ public final class ModelUpdateSettings implements Serializable {
         String normalized = normalizeModel(location);
         if (normalized != null) {
             for (String allowed : allowedLocations) {
-                if (normalized.startsWith(allowed)) {
+                if (normalized.startsWith(normalizeAllowed(allowed))) {
                     return null;
                 }
             }
@@ -65,15 +61,13 @@ public final class ModelUpdateSettings implements Serializable {
         return location.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !location.matches("[a-zA-Z]:[\\\\/].*");
     }
 
+    /** The folder of the configured model, as written (models/ for models/cnn.onnx). */
     private static String parentOf(String modelPath) {
-        if (hasScheme(modelPath) && !modelPath.startsWith("file:")) {
-            URI uri = URI.create(modelPath).normalize();
-            String text = uri.toString();
-            return text.substring(0, text.lastIndexOf('/') + 1);
+        if (hasScheme(modelPath)) {
+            return modelPath.substring(0, modelPath.lastIndexOf('/') + 1);
         }
-        Path file = localPath(modelPath);
-        Path parent = file.getParent();
-        return withSeparator(parent == null ? file.toString() : parent.toString());
+        Path parent = Path.of(modelPath).getParent();
+        return parent == null ? "./" : withSeparator(parent.toString());
     }
 
     private static String normalizeAllowed(String location) {

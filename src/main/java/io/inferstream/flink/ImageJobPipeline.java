@@ -38,7 +38,7 @@ public final class ImageJobPipeline {
                         KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
                 .uid("image-source");
         JobOutputs<ClassifiedImage> outputs =
-                ImageClassifierJob.build(in, KafkaIO.modelUpdates(env, s, config.modelUpdates), config, spec);
+                ImageClassifierJob.build(in, KafkaIO.modelUpdates(env, s, config.modelUpdates, "image"), config, spec);
         OutputFormat format = s.outputFormat;
         outputs.sinkToKafka(
                 s,

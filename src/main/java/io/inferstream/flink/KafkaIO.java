@@ -46,9 +46,10 @@ public final class KafkaIO {
      * The model updates of the control topic, read by one source instance and broadcast to every
      * inference instance; null when live updates are off. A new job starts at the end of the
      * topic (it serves the configured model); a restored one resumes at its checkpointed offset.
+     * The source's uid is {@code <uidPrefix>-model-updates-source}, so jobs can share one graph.
      */
     public static DataStream<ModelUpdateRecord> modelUpdates(
-            StreamExecutionEnvironment env, StreamJobSettings s, ModelUpdateSettings updates) {
+            StreamExecutionEnvironment env, StreamJobSettings s, ModelUpdateSettings updates, String uidPrefix) {
         if (!updates.enabled) {
             return null;
         }
@@ -57,7 +58,7 @@ public final class KafkaIO {
                         WatermarkStrategy.noWatermarks(),
                         "kafka: " + updates.topic)
                 .setParallelism(1)
-                .uid("model-updates-source");
+                .uid(uidPrefix + "-model-updates-source");
     }
 
     private static <T> KafkaSource<T> source(

@@ -1,5 +1,6 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.ConfigException;
 import io.inferstream.config.ConfigFiles;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.config.ModelUpdateSettings;
@@ -84,12 +85,30 @@ public final class PreparedJob {
         return String.valueOf(wiring.apply(env));
     }
 
-    /** Creates the job's missing topics when its configuration asks for it (topics.create). */
+    /**
+     * Creates the job's missing topics when its configuration asks for it (topics.create); else,
+     * with live model updates on, checks that the control and status topics exist, since a job
+     * reading a missing control topic would fail only once it runs.
+     */
     public void createTopicsIfAsked() {
+        Properties admin = KafkaIO.clientProperties(settings);
+        admin.put("bootstrap.servers", settings.bootstrapServers);
         if (settings.createTopics) {
-            Properties admin = KafkaIO.clientProperties(settings);
-            admin.put("bootstrap.servers", settings.bootstrapServers);
             Topics.ensure(admin, topics());
+            return;
+        }
+        if (modelUpdates.enabled) {
+            for (String[] topic : new String[][] {
+                {"model-updates.topic", modelUpdates.topic}, {"model-updates.status-topic", modelUpdates.statusTopic}
+            }) {
+                if (!Topics.exists(admin, topic[1])) {
+                    throw ConfigException.of(
+                            topic[0],
+                            topic[1],
+                            "an existing topic on " + settings.bootstrapServers + " (create it with one partition, or"
+                                    + " run with --create-topics), or model-updates.enabled: false");
+                }
+            }
         }
     }
 

@@ -41,7 +41,7 @@ public final class TickJobPipeline {
                 ModelFiles.read(config.modelPath),
                 config.modelOverrides,
                 JobEnvironments.inspectionOptions(env, config.onnx));
-        DataStream<ModelUpdateRecord> updates = KafkaIO.modelUpdates(env, config.common, config.modelUpdates);
+        DataStream<ModelUpdateRecord> updates = KafkaIO.modelUpdates(env, config.common, config.modelUpdates, "tick");
         sinks(TickForecasterJob.build(source(env, config), updates, config, spec), config);
         return spec;
     }

@@ -36,6 +36,7 @@ class InferstreamCliTest {
             {"models"},
             {"models", "train-demo"},
             {"models", "train-rnn-demo"},
+            {"models", "update"},
             {"bench"}
         }) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 1);

@@ -30,6 +30,28 @@ class ProduceAndTailITCase {
     Path folder;
 
     @Test
+    void shouldRefuseToRunWithModelUpdatesOnWhenTheControlTopicIsMissing() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = Inferstream.commandLine();
+        cli.setErr(new java.io.PrintWriter(err));
+
+        int code = cli.execute(
+                "run",
+                "image-classifier",
+                "--bootstrap",
+                KAFKA.bootstrapServers(),
+                "--set",
+                "model-updates.topic=no-such-control-topic");
+
+        assertThat(code).isNotZero();
+        assertThat(err.toString())
+                .contains("model-updates.topic = 'no-such-control-topic': expected an existing topic on "
+                        + KAFKA.bootstrapServers())
+                .contains("--create-topics")
+                .contains("model-updates.enabled: false");
+    }
+
+    @Test
     void shouldSendEveryImageOfAFolderKeyedByFileNameAndTailThem() throws Exception {
         SampleImages samples = SampleImages.loadBundled();
         for (int i = 0; i < 3; i++) {

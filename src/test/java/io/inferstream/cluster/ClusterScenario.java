@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.kafka.CheckedSender;
 import io.inferstream.kafka.Topics;
@@ -97,6 +98,12 @@ final class ClusterScenario {
         String images = createTopic("cluster-images", 2);
         String imageOut = createTopic("cluster-image-predictions", 2);
         createTopic(imageOut + ".dlq", 2);
+        // The shipped job files read model updates: both jobs run with the control input.
+        createTopic("model-updates", 1);
+        createTopic("model-updates.status", 1);
+        String imageModelV2 = cluster.placeModel(
+                "fashion-cnn-v2.onnx",
+                java.nio.file.Files.readAllBytes(java.nio.file.Path.of("models/fashion-cnn.onnx")));
 
         String imageJob = rest().run(
                         cluster.jarId(),
@@ -111,7 +118,10 @@ final class ClusterScenario {
                                 "--dlq-topic",
                                 imageOut + ".dlq",
                                 "--set",
-                                "job.name=cluster-images"),
+                                "job.name=cluster-images",
+                                "--set",
+                                "model-updates.allowed-locations="
+                                        + imageModelV2.substring(0, imageModelV2.lastIndexOf('/') + 1)),
                         null,
                         null);
         String tickJob = rest().run(cluster.jarId(), tickArgs(input, output, "cluster-ticks", 2), null, null);
@@ -155,6 +165,7 @@ final class ClusterScenario {
 
         checkReporter();
         checkImages(imageOut, 120);
+        checkLiveModelUpdate(images, imageOut, imageModelV2);
         // Metrics count per task attempt: the restart after the TaskManager crash began again at 0,
         // so only the dead letter read since then is sure to be in the count (the topic has both).
         assertThat(awaitMetric(imageJob, "UNDECODABLE_IMAGE", 1))
@@ -271,6 +282,42 @@ final class ClusterScenario {
         assertThat(dead).as("image dead letters").isEqualTo(2);
     }
 
+    /**
+     * A model update of the running image job on the cluster's processes: a location outside the
+     * allowed folder is refused, the next update accepted, and images sent after it are
+     * classified by version 2, every one exactly once.
+     */
+    private void checkLiveModelUpdate(String images, String imageOut, String modelV2) {
+        try (CheckedSender sender = new CheckedSender(hostBootstrap)) {
+            for (String[] update : new String[][] {{"jobs/image-classifier.yaml", "x"}, {modelV2, "2"}}) {
+                sender.send(
+                        "model-updates",
+                        null,
+                        ("{\"job\":\"cluster-images\",\"uri\":\"" + update[0] + "\",\"version\":\"" + update[1] + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+            sender.flush();
+        }
+        List<String> statuses = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record :
+                readCommitted(List.of("model-updates.status"), 2, Duration.ofSeconds(60))) {
+            ModelStatus status = (ModelStatus) RecordDecoder.decodeAvro(record.value());
+            statuses.add(status.getStatus() + " " + status.getVersion() + " -> " + status.getActiveVersion());
+        }
+        assertThat(statuses).containsExactly("REFUSED x -> 1", "ACCEPTED 2 -> 2");
+
+        produceImages(images, 120, 20);
+        List<String> ids = new ArrayList<>();
+        int byV2 = 0;
+        for (ConsumerRecord<byte[], byte[]> record : readCommitted(List.of(imageOut), 140, Duration.ofSeconds(60))) {
+            ImagePrediction p = (ImagePrediction) RecordDecoder.decodeAvro(record.value());
+            ids.add(p.getId());
+            byV2 += p.getModelVersion().equals("2") ? 1 : 0;
+        }
+        assertThat(ids).as("image predictions").doesNotHaveDuplicates().hasSize(140);
+        assertThat(byV2).as("images classified by the updated model").isEqualTo(20);
+    }
+
     /** Same savepoint, a model of another hidden size: refused with both shapes; accepted with a reset. */
     private void checkModelChange(String savepoint, String input, String output) throws Exception {
         String bigger = cluster.placeModel("random-esn-h32.onnx", DemoRnnTrainer.randomCell(1, 32, 1, 5));
@@ -324,7 +371,8 @@ final class ClusterScenario {
                 .contains("_operator_predictions")
                 .contains("_operator_batchSize")
                 .contains("_operator_inferenceMicros")
-                .contains("_operator_eventTimeLagMillis");
+                .contains("_operator_eventTimeLagMillis")
+                .contains("_operator_model_version_active");
     }
 
     /** Polls a metric (summed over subtasks) until it reaches {@code expected} or a minute passes. */

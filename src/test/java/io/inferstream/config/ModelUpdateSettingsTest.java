@@ -36,7 +36,7 @@ class ModelUpdateSettingsTest {
         assertThat(s.refusal(models.resolve("v2.onnx").toString())).isNull();
         assertThat(s.refusal(models.resolve("sub/v3.onnx").toUri().toString())).isNull();
         assertThat(s.refusal(dir.resolve("elsewhere.onnx").toString()))
-                .contains("is outside the allowed locations [" + models + "/]")
+                .contains("is outside the allowed locations [" + dir.resolve("models") + "/]")
                 .contains("model-updates.allowed-locations");
         assertThat(s.refusal(models + "/../elsewhere.onnx")).contains("outside the allowed locations");
         // A sibling whose name starts like the allowed folder is not inside it.
@@ -51,6 +51,18 @@ class ModelUpdateSettingsTest {
         Path link = Files.createSymbolicLink(dir.resolve("models").resolve("link.onnx"), secret);
 
         assertThat(s.refusal(link.toString())).contains("outside the allowed locations");
+    }
+
+    @Test
+    void shouldResolveARelativeFolderWhereTheModelIsRead() throws Exception {
+        Settings s = new Settings(Map.of("model.path", "models/fashion-cnn.onnx"));
+        ModelUpdateSettings updates = ModelUpdateSettings.read(s, s.string("model.path", null));
+
+        assertThat(updates.allowedLocations).containsExactly("models/");
+        assertThat(updates.refusal("models/fashion-cnn-v2.onnx")).isNull();
+        assertThat(updates.refusal(Path.of("models/v2.onnx").toAbsolutePath().toString()))
+                .isNull();
+        assertThat(updates.refusal("jobs/image-classifier.yaml")).contains("outside the allowed locations [models/]");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
+import io.inferstream.cli.Inferstream;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
@@ -14,6 +15,8 @@ import io.inferstream.records.TickInput;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.TinyRnnCell;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Live model updates through a real broker and Flink runtime, exactly-once, parallelism 2: a
@@ -111,7 +115,30 @@ class ModelUpdateKafkaITCase {
             produceSteps(producer, input, STEPS, STEPS + 2);
             reader.awaitForecasts(KEYS * (STEPS + 2));
 
-            send(producer, updates, null, "{\"job\":\"" + JOB + "\",\"uri\":\"" + modelB + "\",\"version\":\"2\"}");
+            // The good one through the command line, which waits for both instances' answers.
+            CommandLine cli = Inferstream.commandLine();
+            StringWriter cliOut = new StringWriter();
+            cli.setOut(new PrintWriter(cliOut));
+            int code = cli.execute(
+                    "models",
+                    "update",
+                    JOB,
+                    "--bootstrap",
+                    KAFKA.bootstrapServers(),
+                    "--uri",
+                    modelB.toString(),
+                    "--model-version",
+                    "2",
+                    "--topic",
+                    updates,
+                    "--status-topic",
+                    status,
+                    "--instances",
+                    "2");
+            assertThat(code).as(cliOut.toString()).isZero();
+            assertThat(cliOut.toString())
+                    .contains("instance 0: ACCEPTED, serving version 2")
+                    .contains("instance 1: ACCEPTED, serving version 2");
             reader.awaitStatuses(s -> s.getStatus().equals("ACCEPTED"), 2);
             FailOnceArmed.ARMED.set(true);
             produceSteps(producer, input, STEPS + 2, STEPS + 5);
@@ -188,7 +215,8 @@ class ModelUpdateKafkaITCase {
         DataStream<TickInput> ticks =
                 TickJobPipeline.source(env, cfg).map(new FailOnceArmed()).returns(TickInput.class);
         TickJobPipeline.sinks(
-                TickForecasterJob.build(ticks, KafkaIO.modelUpdates(env, cfg.common, cfg.modelUpdates), cfg, spec),
+                TickForecasterJob.build(
+                        ticks, KafkaIO.modelUpdates(env, cfg.common, cfg.modelUpdates, "tick"), cfg, spec),
                 cfg);
         return env.executeAsync("model update it");
     }
