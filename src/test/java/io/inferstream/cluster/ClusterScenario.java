@@ -165,12 +165,12 @@ final class ClusterScenario {
 
         checkReporter();
         checkImages(imageOut, 120);
-        checkLiveModelUpdate(images, imageOut, imageModelV2);
         // Metrics count per task attempt: the restart after the TaskManager crash began again at 0,
         // so only the dead letter read since then is sure to be in the count (the topic has both).
         assertThat(awaitMetric(imageJob, "UNDECODABLE_IMAGE", 1))
                 .as("dead-letter metric of the image job")
                 .isBetween(1L, 2L);
+        checkLiveModelUpdate(images, imageOut, imageModelV2);
         checkModelChange(savepoint3, input, output);
         cluster.checkOnnxRuntimeLoadedOncePerProcess();
         rest().cancel(imageJob);
