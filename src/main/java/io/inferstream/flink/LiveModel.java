@@ -142,7 +142,10 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
         activeVersion = loader.version(current);
     }
 
-    /** Registers metrics and the status output, and takes up updates a restore left pending. */
+    /**
+     * Registers metrics and the status output, and takes up updates a restore left pending; the
+     * listener (may be null) hears of every swap.
+     */
     public void open(
             MetricGroup group,
             ProcessingTimeService processingTime,
@@ -217,7 +220,9 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
             currentLocation = done.update.uri;
             currentVersionOverride = done.update.version;
             activeVersion = loader.version(candidate);
-            listener.swapped(previous, candidate);
+            if (listener != null) {
+                listener.swapped(previous, candidate);
+            }
             closeQuietly(previous);
             registerVersion(version());
             accepted.inc();

@@ -1,20 +1,13 @@
 package io.inferstream.flink;
 
-import io.inferstream.records.ModelUpdateRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Gathers records into batches bounded by a maximum size and a maximum wait, and hands each
@@ -27,12 +20,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * every instance. A finished load is swapped in before a batch, never during one; the control
  * input holds back neither watermarks nor idleness.
  */
-public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
-        implements OneInputStreamOperator<IN, OUT>,
-                TwoInputStreamOperator<IN, ModelUpdateRecord, OUT>,
-                BoundedOneInput,
-                BoundedMultiInput,
-                ProcessingTimeCallback {
+public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
+        implements BoundedOneInput, BoundedMultiInput, ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
 
     private final BatchFunction<IN, OUT> function;
@@ -56,15 +45,8 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        model = function.liveModel();
-        if (model != null) {
-            model.initializeState(
-                    context.getOperatorStateStore(),
-                    context.isRestored(),
-                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-        }
+    protected LiveModel<?> liveModel() {
+        return function.liveModel();
     }
 
     @Override
@@ -73,40 +55,9 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         buffer = new ArrayList<>(maxSize);
         metrics = new InferenceMetrics(getMetricGroup());
         function.open();
+        model = function.liveModel();
         if (model != null) {
-            model.open(
-                    getMetricGroup(),
-                    getProcessingTimeService(),
-                    status -> output.collect(LiveModel.STATUS, new StreamRecord<>(status)),
-                    (previous, next) -> {});
-        }
-    }
-
-    @Override
-    public void processElement1(StreamRecord<IN> element) throws Exception {
-        processElement(element);
-    }
-
-    /** A model update from the control topic; loaded in the background, swapped in before a later batch. */
-    @Override
-    public void processElement2(StreamRecord<ModelUpdateRecord> update) {
-        model.offer(update.getValue());
-    }
-
-    @Override
-    public void processWatermark1(Watermark mark) throws Exception {
-        processWatermark(mark);
-    }
-
-    @Override
-    public void processWatermark2(Watermark mark) {
-        // The control topic has no event time; it must not hold the records' watermark back.
-    }
-
-    @Override
-    protected void processWatermarkStatus(WatermarkStatus status, int inputId) throws Exception {
-        if (inputId == 0) {
-            processWatermarkStatus(status);
+            openLiveModel(model, null);
         }
     }
 
@@ -161,20 +112,9 @@ public class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     }
 
     @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        if (model != null) {
-            model.snapshotState();
-        }
-    }
-
-    @Override
     public void close() throws Exception {
         try {
             function.close();
-            if (model != null) {
-                model.close();
-            }
         } finally {
             super.close();
         }

@@ -7,7 +7,6 @@ import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
-import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.PendingTick;
 import io.inferstream.records.RnnKeyState;
 import io.inferstream.records.TickInput;
@@ -29,15 +28,11 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +50,8 @@ import org.slf4j.LoggerFactory;
  * their hidden state when the shapes fit, and a key whose state was written for other shapes
  * (an update that asked for a reset) starts afresh the next time it steps.
  */
-public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
-        implements OneInputStreamOperator<TickInput, ForecastRecord>,
-                TwoInputStreamOperator<TickInput, ModelUpdateRecord, ForecastRecord>,
-                Triggerable<String, VoidNamespace> {
+public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRecord>
+        implements Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RnnStepOperator.class);
 
@@ -107,16 +100,18 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     }
 
     @Override
+    protected LiveModel<?> liveModel() {
+        return model;
+    }
+
+    @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         stateShapes = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>("rnn-state-shape", Types.STRING));
         if (model != null) {
-            // The cell that was running when the state was written, unless the configuration changed.
-            model.initializeState(
-                    context.getOperatorStateStore(),
-                    context.isRestored(),
-                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            // Restored by the superclass: the cell that was running when the state was written,
+            // unless the configuration has changed since.
             cell = model.current();
         } else {
             cell = RnnStepper.passThrough(spec, maxBatch);
@@ -159,9 +154,6 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         stateShapes.update(List.of(cell.spec().stateShape()));
-        if (model != null) {
-            model.snapshotState();
-        }
     }
 
     @Override
@@ -179,42 +171,10 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
         ttlResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.TTL_RESETS);
         deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
         if (model != null) {
-            model.open(
-                    getMetricGroup(),
-                    getProcessingTimeService(),
-                    status -> output.collect(LiveModel.STATUS, new StreamRecord<>(status)),
-                    (previous, next) -> {
-                        cell = next;
-                        batchStepper = new RnnBatchStepper(next, output, inferenceMetrics);
-                    });
-        }
-    }
-
-    @Override
-    public void processElement1(StreamRecord<TickInput> element) throws Exception {
-        processElement(element);
-    }
-
-    /** A model update from the control topic; loaded in the background, swapped in between watermarks. */
-    @Override
-    public void processElement2(StreamRecord<ModelUpdateRecord> update) {
-        model.offer(update.getValue());
-    }
-
-    @Override
-    public void processWatermark1(Watermark mark) throws Exception {
-        processWatermark(mark);
-    }
-
-    @Override
-    public void processWatermark2(Watermark mark) {
-        // The control topic has no event time; it must not hold the ticks' watermark back.
-    }
-
-    @Override
-    protected void processWatermarkStatus(WatermarkStatus status, int inputId) throws Exception {
-        if (inputId == 0) {
-            processWatermarkStatus(status);
+            openLiveModel(model, (previous, next) -> {
+                cell = next;
+                batchStepper = new RnnBatchStepper(next, output, inferenceMetrics);
+            });
         }
     }
 
@@ -330,10 +290,8 @@ public class RnnStepOperator extends AbstractStreamOperator<ForecastRecord>
     @Override
     public void close() throws Exception {
         try {
-            if (model != null) {
-                model.close();
-            } else if (cell != null) {
-                cell.close();
+            if (model == null && cell != null) {
+                cell.close(); // the pass-through; a live model is closed by the superclass
             }
         } finally {
             super.close();

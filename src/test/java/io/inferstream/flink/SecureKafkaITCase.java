@@ -192,6 +192,7 @@ class SecureKafkaITCase {
             dir.resolve("checkpoints").toString(),
             "--web-ui-port",
             Integer.toString(port),
+            "--create-topics", // with the SASL credentials; includes the model-updates topics the job reads
             "--set",
             "job.name=" + prefix + "-job",
             "--set",
