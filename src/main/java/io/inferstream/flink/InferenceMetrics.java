@@ -23,6 +23,8 @@ final class InferenceMetrics {
     static final String STATE_RESETS = "stateResets";
     /** Counter of the tick job: keys started afresh after idling longer than their time-to-live. */
     static final String TTL_RESETS = "ttlResets";
+    /** Keys with hidden state in an RNN operator instance (gauge). */
+    static final String LIVE_KEYS = "liveKeys";
     /**
      * Key of the metric group {@code addGroup(MODEL_VERSION_GROUP, version)} under which an
      * inference operator reports the gauge {@link #MODEL_VERSION_ACTIVE}: 1 while it runs that

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -23,6 +24,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -55,6 +57,8 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RnnStepOperator.class);
 
+    private static final String RNN_STATE = "rnn-state";
+
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("tick-dead-letters") {};
 
     private final String jobName;
@@ -82,6 +86,9 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private transient InferenceMetrics inferenceMetrics;
     private transient Counter modelChangeResets;
     private transient Counter ttlResets;
+    /** Keys with state in this instance; written by the task thread only, read by the reporter. */
+    private transient volatile long liveKeys;
+
     private transient DeadLetterMetrics deadLetterMetrics;
 
     public RnnStepOperator(TickJobConfig config, RnnCellSpec spec) {
@@ -159,7 +166,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     @Override
     public void open() throws Exception {
         super.open();
-        keyState = getPartitionedState(new ValueStateDescriptor<>("rnn-state", TypeInformation.of(RnnKeyState.class)));
+        keyState = getPartitionedState(new ValueStateDescriptor<>(RNN_STATE, TypeInformation.of(RnnKeyState.class)));
         pending = getPartitionedState(
                 new MapStateDescriptor<>("pending-ticks", Types.LONG, TypeInformation.of(PendingTick.class)));
         timers = getInternalTimerService("tick-order", VoidNamespaceSerializer.INSTANCE, this);
@@ -169,6 +176,11 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         batchStepper = new RnnBatchStepper(cell, output, inferenceMetrics);
         modelChangeResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.STATE_RESETS);
         ttlResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.TTL_RESETS);
+        // Counted once here (a restore brings keys), then kept up as keys come and expire.
+        try (Stream<?> keys = getKeyedStateBackend().getKeys(RNN_STATE, VoidNamespace.INSTANCE)) {
+            liveKeys = keys.count();
+        }
+        getMetricGroup().gauge(InferenceMetrics.LIVE_KEYS, (Gauge<Long>) () -> liveKeys);
         deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
         if (model != null) {
             openLiveModel(model, (previous, next) -> {
@@ -251,10 +263,12 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     /** The key's state and released ticks, or null when it has none and was only expiring. */
     private KeyWork load(String key, List<Long> released, long watermark) throws Exception {
         RnnKeyState state = keyState.value();
+        boolean isNew = state == null;
         if (released.isEmpty()) {
             if (state != null && ttlMs > 0 && state.lastEventTime + ttlMs <= watermark) {
                 // Idle past the time-to-live: any later tick would start afresh, so free the state now.
                 keyState.clear();
+                liveKeys--;
             }
             return null;
         }
@@ -274,11 +288,17 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
             state.shape = RnnKeyState.shapeId(spec);
         }
         long previousLast = state == null ? Long.MIN_VALUE : state.lastEventTime;
-        return new KeyWork(key, state == null ? RnnKeyState.initial(spec) : state, released, ticks, previousLast);
+        KeyWork work =
+                new KeyWork(key, state == null ? RnnKeyState.initial(spec) : state, released, ticks, previousLast);
+        work.isNew = isNew;
+        return work;
     }
 
     private void store(KeyWork w) throws Exception {
         keyState.update(w.state);
+        if (w.isNew) {
+            liveKeys++;
+        }
         if (ttlMs > 0) {
             if (w.previousLastEventTime != Long.MIN_VALUE) {
                 expiryTimers.deleteEventTimeTimer(VoidNamespace.INSTANCE, w.previousLastEventTime + ttlMs);
@@ -316,6 +336,9 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         final List<Long> timestamps;
         final List<PendingTick> ticks;
         final long previousLastEventTime;
+        /** The key had no state before these ticks. */
+        boolean isNew;
+
         int next;
 
         KeyWork(String key, RnnKeyState state, List<Long> timestamps, List<PendingTick> ticks, long previousLast) {

