@@ -1,5 +1,6 @@
 package io.inferstream.bench;
 
+import io.inferstream.avro.ModelStatus;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.flink.ImageJobPipeline;
 import io.inferstream.flink.JobEnvironments;
@@ -11,8 +12,12 @@ import io.inferstream.process.Pacer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,6 +65,7 @@ public final class ImageBenchmark {
         double passThrough = best.ceiling();
         double asBuilt = best.job();
         double batchOne = backlogThroughput(backlog, 1, true);
+        Swaps swaps = withModelUpdates(backlog, batchSize, 300);
         ImageInferenceBenchmark inference = new ImageInferenceBenchmark(modelPath, images, out);
         double[] onnxAlone = inference.measure(onnx, batchSize);
         double[] onnxBatchOne = inference.measure(onnx, 1);
@@ -80,6 +86,16 @@ public final class ImageBenchmark {
         out.printf(
                 "| (d) job with batch size 1, exactly-once | %.0f | %.0f%% of (a) |%n",
                 batchOne, 100 * batchOne / asBuilt);
+        out.printf(
+                "| (e) job as built with a model update every %d ms | %.0f | %.0f%% of (a); %d swaps, %d versions on"
+                        + " predictions; update sent to swapped in: median %d ms, max %d ms |%n",
+                swaps.everyMs,
+                swaps.throughput,
+                100 * swaps.throughput / asBuilt,
+                swaps.accepted,
+                swaps.versions,
+                swaps.medianMs,
+                swaps.maxMs);
 
         out.println();
         out.printf(
@@ -103,6 +119,74 @@ public final class ImageBenchmark {
                 "  %-44s %8.0f images/s (%d predictions)%n",
                 (inference ? "job, batch " + batch : "pass-through, batch " + batch) + ":", throughput, seen.size());
         return throughput;
+    }
+
+    /** What a run with live model updates measured. */
+    private record Swaps(long everyMs, double throughput, int accepted, long versions, long medianMs, long maxMs) {}
+
+    /**
+     * The job as built, with the control topic on and the same model sent as a new version every
+     * {@code everyMs} while the backlog is read: what loading and swapping models costs the job,
+     * and how long an update takes from the control topic to serving.
+     */
+    private Swaps withModelUpdates(String input, int batch, long everyMs) throws Exception {
+        String output = "bench-out-" + (++run) + "-" + System.currentTimeMillis();
+        String control = output + ".updates";
+        String status = output + ".status";
+        Topics.ensure(bootstrap, Map.of(output, 2, output + ".dlq", 2, control, 1, status, 1));
+        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, true, onnx);
+        values.put("model-updates.enabled", "true");
+        values.put("model-updates.topic", control);
+        values.put("model-updates.status-topic", status);
+        ImageJobConfig cfg = ImageJobConfig.from(values);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread sender = new Thread(
+                () -> {
+                    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
+                        for (int n = 1; sending.get(); n++) {
+                            Thread.sleep(everyMs);
+                            String version = "u" + n;
+                            sentAt.put(version, System.currentTimeMillis());
+                            String json = "{\"job\":\"" + cfg.common.jobName + "\",\"uri\":\"" + modelPath
+                                    + "\",\"version\":\"" + version + "\"}";
+                            producer.send(new ProducerRecord<>(control, json.getBytes(StandardCharsets.UTF_8)));
+                            producer.flush();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "bench-model-updates");
+        List<ModelStatus> statuses = new ArrayList<>();
+        List<OutputWatcher.Seen> seen = BenchRuns.whileRunning(environment(cfg), cfg.common.jobName, job -> {
+            sender.start();
+            try {
+                return OutputWatcher.await(bootstrap, BenchRuns.outputTopics(output), images, Duration.ofMinutes(5))
+                        .predictions();
+            } finally {
+                sending.set(false);
+                sender.join();
+                // Still running: the statuses of the last swaps commit with the next checkpoints.
+                statuses.addAll(OutputWatcher.modelStatuses(bootstrap, status));
+            }
+        });
+        List<Long> delays = new ArrayList<>();
+        for (ModelStatus s : statuses) {
+            Long sent = sentAt.get(s.getVersion());
+            if (s.getStatus().equals("ACCEPTED") && sent != null) {
+                delays.add(s.getAt().toEpochMilli() - sent);
+            }
+        }
+        Collections.sort(delays);
+        long versions = seen.stream().map(x -> x.modelVersion).distinct().count();
+        return new Swaps(
+                everyMs,
+                OutputWatcher.throughput(seen),
+                delays.size(),
+                versions,
+                delays.isEmpty() ? -1 : delays.get(delays.size() / 2),
+                delays.isEmpty() ? -1 : delays.get(delays.size() - 1));
     }
 
     private long[] latency(String delivery, int rate, int seconds) throws Exception {

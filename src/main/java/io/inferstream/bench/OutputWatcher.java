@@ -2,6 +2,7 @@ package io.inferstream.bench;
 
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.output.RecordDecoder;
 import java.time.Duration;
@@ -27,11 +28,13 @@ final class OutputWatcher {
         final long eventTime;
         final long predictedAt;
         final long receivedAt;
+        final String modelVersion;
 
-        Seen(long eventTime, long predictedAt, long receivedAt) {
+        Seen(long eventTime, long predictedAt, long receivedAt, String modelVersion) {
             this.eventTime = eventTime;
             this.predictedAt = predictedAt;
             this.receivedAt = receivedAt;
+            this.modelVersion = modelVersion;
         }
     }
 
@@ -92,6 +95,23 @@ final class OutputWatcher {
         return new Outcome(seen, deadLetters);
     }
 
+    /** Every model status committed to {@code topic} so far (reads until 2 s pass without one). */
+    static List<ModelStatus> modelStatuses(String bootstrap, String topic) {
+        List<ModelStatus> statuses = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, List.of(topic))) {
+            long quietUntil = System.currentTimeMillis() + 5_000;
+            while (System.currentTimeMillis() < quietUntil) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (RecordDecoder.decodeAvro(record.value()) instanceof ModelStatus s) {
+                        statuses.add(s);
+                        quietUntil = System.currentTimeMillis() + 2_000;
+                    }
+                }
+            }
+        }
+        return statuses;
+    }
+
     /** A read_committed consumer of whole topics, from their start. */
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, List<String> topics) {
         Properties props = new Properties();
@@ -107,10 +127,18 @@ final class OutputWatcher {
 
     private static Seen decode(SpecificRecord value, long receivedAt) {
         if (value instanceof ImagePrediction p) {
-            return new Seen(p.getEventTime().toEpochMilli(), p.getPredictedAt().toEpochMilli(), receivedAt);
+            return new Seen(
+                    p.getEventTime().toEpochMilli(),
+                    p.getPredictedAt().toEpochMilli(),
+                    receivedAt,
+                    p.getModelVersion());
         }
         if (value instanceof TickPrediction p) {
-            return new Seen(p.getEventTime().toEpochMilli(), p.getPredictedAt().toEpochMilli(), receivedAt);
+            return new Seen(
+                    p.getEventTime().toEpochMilli(),
+                    p.getPredictedAt().toEpochMilli(),
+                    receivedAt,
+                    p.getModelVersion());
         }
         return null;
     }

@@ -259,6 +259,7 @@ class ComposeFileTest {
         Service topics = topicServices.get(0);
 
         TreeSet<String> expected = new TreeSet<>();
+        TreeSet<String> control = new TreeSet<>();
         TreeSet<String> partitions = new TreeSet<>();
         for (Path file : jobConfigFiles()) {
             Map<String, Object> config = ConfigFiles.load(file);
@@ -267,6 +268,10 @@ class ComposeFileTest {
                 expected.add(String.valueOf(config.get(key)));
             }
             partitions.add(String.valueOf(config.getOrDefault("topics.partitions", "2")));
+            if ("true".equals(String.valueOf(config.get("model-updates.enabled")))) {
+                control.add(String.valueOf(config.getOrDefault("model-updates.topic", "model-updates")));
+                control.add(String.valueOf(config.getOrDefault("model-updates.status-topic", "model-updates.status")));
+            }
         }
         List<String> created =
                 List.of(topics.environment().getOrDefault("TOPICS", "").trim().split("\\s+"));
@@ -281,6 +286,15 @@ class ComposeFileTest {
         assertThat(topics.command())
                 .as("%s command", topics)
                 .contains("$$TOPICS", "--if-not-exists", "$$PARTITIONS", "--bootstrap-server " + internalBootstrap());
+        assertThat(List.of(topics.environment()
+                        .getOrDefault("CONTROL_TOPICS", "")
+                        .trim()
+                        .split("\\s+")))
+                .as("%s CONTROL_TOPICS against the model-updates topics of jobs/*.yaml", topics)
+                .containsExactlyInAnyOrderElementsOf(control);
+        assertThat(topics.command())
+                .as("%s command: control topics with one partition", topics)
+                .contains("for topic in $$CONTROL_TOPICS", "--partitions 1");
         assertThat(topics.dependsOn()).as("%s depends_on", topics).containsEntry(broker().name, "service_healthy");
     }
 
