@@ -9,6 +9,8 @@ import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An inference operator whose model can be replaced while the job runs. It works with one input
@@ -20,6 +22,7 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 abstract class ModelServingOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         implements OneInputStreamOperator<IN, OUT>, TwoInputStreamOperator<IN, ModelUpdateRecord, OUT> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelServingOperator.class);
 
     /** The replaceable model, or null where the operator serves a fixed function (benchmarks). */
     protected abstract LiveModel<?> liveModel();
@@ -53,7 +56,12 @@ abstract class ModelServingOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     /** A model update: loaded in the background, swapped in between batches by {@link LiveModel#poll}. */
     @Override
     public void processElement2(StreamRecord<ModelUpdateRecord> update) {
-        liveModel().offer(update.getValue());
+        LiveModel<?> model = liveModel();
+        if (model != null) {
+            model.offer(update.getValue());
+        } else {
+            LOG.warn("Ignoring {}: this operator runs without a model (inference.enabled: false)", update.getValue());
+        }
     }
 
     @Override
