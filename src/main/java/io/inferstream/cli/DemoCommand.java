@@ -10,6 +10,7 @@ import io.inferstream.process.FileTrees;
 import io.inferstream.process.LocalPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -156,11 +157,14 @@ public final class DemoCommand implements Callable<Integer> {
                     ticks.settings.outputTopic,
                     ticks.settings.deadLetterTopic,
                     images.settings.checkpointIntervalMs);
-            printer = new DemoPrinter(
-                    bootstrap,
-                    List.of(
-                            images.settings.outputTopic, images.settings.deadLetterTopic,
-                            ticks.settings.outputTopic, ticks.settings.deadLetterTopic));
+            List<String> printed = new ArrayList<>(List.of(
+                    images.settings.outputTopic, images.settings.deadLetterTopic,
+                    ticks.settings.outputTopic, ticks.settings.deadLetterTopic));
+            if (images.modelUpdates.enabled) {
+                // What the jobs did with a model update sent while the demo runs (models update ...).
+                printed.add(images.modelUpdates.statusTopic);
+            }
+            printer = new DemoPrinter(bootstrap, printed.stream().distinct().toList());
             printer.start();
             imageFeeder = new DemoFeeder(bootstrap, images.settings.inputTopic, rate);
             imageFeeder.start();

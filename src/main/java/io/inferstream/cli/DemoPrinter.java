@@ -2,6 +2,7 @@ package io.inferstream.cli;
 
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.models.SampleImages;
 import io.inferstream.output.RecordDecoder;
@@ -88,6 +89,17 @@ final class DemoPrinter extends BackgroundLoop {
         }
         if (record instanceof TickPrediction) {
             return ticks.line((TickPrediction) record);
+        }
+        if (record instanceof ModelStatus s) {
+            return String.format(
+                    "model update  %s[%d] %s %s version %s: now serving version %s%s",
+                    s.getJob(),
+                    s.getSubtask(),
+                    s.getStatus(),
+                    s.getUri(),
+                    s.getVersion(),
+                    s.getActiveVersion(),
+                    s.getReason() == null ? "" : " (" + s.getReason() + ")");
         }
         if (!(record instanceof ImagePrediction)) {
             return "unexpected record: " + record;

@@ -27,14 +27,25 @@ class DemoCommandITCase {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int code;
+        // As the README shows: once forecasts flow, ship a model to the running tick job.
+        java.util.concurrent.CompletableFuture<String> update = new java.util.concurrent.CompletableFuture<>();
+        Thread updater = new Thread(() -> update.complete(updateWhenForecastsFlow(captured)), "demo-model-update");
         try (PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(tee);
+            updater.start();
             code = Inferstream.commandLine().execute("demo", "--seconds", "20", "--rate", "50", "--web-ui-port", "0");
         } finally {
             System.setOut(original);
             System.clearProperty("inferstream.run.dir");
         }
+        updater.join(30_000);
         String out = captured.toString(StandardCharsets.UTF_8);
+        assertThat(update.getNow("the update did not finish"))
+                .startsWith("exit 0")
+                .contains("ACCEPTED");
+        assertThat(out)
+                .contains("model update  tick-forecaster[0] ACCEPTED models/sensor-esn.onnx version demo-2: now serving"
+                        + " version demo-2");
 
         assertThat(code).as(out).isZero();
         assertThat(out).contains("Flink web UI http://127.0.0.1:");
@@ -51,5 +62,42 @@ class DemoCommandITCase {
         try (Stream<Path> left = Files.list(runDir)) {
             assertThat(left).as("files left in the run directory").isEmpty();
         }
+    }
+
+    private static final Pattern FORECAST_LINE = Pattern.compile("sensor-\\d{5} +step +\\d+");
+
+    /** Waits for the demo's first forecast line, then runs {@code models update}; returns its exit code and output. */
+    private static String updateWhenForecastsFlow(ByteArrayOutputStream demoOutput) {
+        Pattern kafka = Pattern.compile("Kafka (127\\.0\\.0\\.1:\\d+)");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            String out = demoOutput.toString(StandardCharsets.UTF_8);
+            Matcher bootstrap = kafka.matcher(out);
+            if (bootstrap.find() && FORECAST_LINE.matcher(out).find()) {
+                java.io.StringWriter answer = new java.io.StringWriter();
+                picocli.CommandLine cli = Inferstream.commandLine();
+                cli.setOut(new java.io.PrintWriter(answer));
+                cli.setErr(new java.io.PrintWriter(answer));
+                int code = cli.execute(
+                        "models",
+                        "update",
+                        "tick-forecaster",
+                        "--bootstrap",
+                        bootstrap.group(1),
+                        "--uri",
+                        "models/sensor-esn.onnx",
+                        "--model-version",
+                        "demo-2",
+                        "--wait-s",
+                        "15");
+                return "exit " + code + ": " + answer;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return "interrupted";
+            }
+        }
+        return "no forecast within a minute";
     }
 }
