@@ -44,10 +44,9 @@ public final class ImageClassifierJob {
         TypeInformation<ClassifiedImage> type = TypeInformation.of(ClassifiedImage.class);
         MicroBatchOperator<ImageTask, ClassifiedImage> operator =
                 new MicroBatchOperator<>(inference, config.maxBatchSize, config.maxBatchWaitMs);
-        SingleOutputStreamOperator<ClassifiedImage> predictions = updates == null
-                ? decoded.transform(name, type, operator)
-                : decoded.connect(updates.broadcast()).transform(name, type, operator);
-        predictions.uid("image-classify");
+        SingleOutputStreamOperator<ClassifiedImage> predictions = ModelServingOperator.apply(
+                        decoded, updates, name, type, operator)
+                .uid("image-classify");
         return new JobOutputs<>(
                 predictions,
                 decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS),

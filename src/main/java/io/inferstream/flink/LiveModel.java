@@ -171,7 +171,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
 
     /** The version predictions carry now. */
     public String version() {
-        return loader.version(current);
+        return activeVersion;
     }
 
     /** Takes an update from the control topic: ignores other jobs', refuses what it must, loads the rest. */
@@ -215,7 +215,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
                 continue;
             }
             M previous = current;
-            String previousVersion = version();
+            String previousVersion = activeVersion;
             current = candidate;
             currentLocation = done.update.uri;
             currentVersionOverride = done.update.version;
@@ -230,23 +230,6 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
             status.accept(
                     ModelStatusRecord.of(jobName, subtask, ModelStatusRecord.ACCEPTED, done.update, version(), null));
         }
-    }
-
-    /** For tests: waits for every load under way and swaps them in. */
-    void awaitPending() throws Exception {
-        for (PendingLoad<M> load : pending) {
-            try {
-                load.future.get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // refused by poll
-            }
-        }
-        poll();
-    }
-
-    /** Whether loads are under way. */
-    boolean loading() {
-        return !pending.isEmpty();
     }
 
     public void snapshotState() throws Exception {

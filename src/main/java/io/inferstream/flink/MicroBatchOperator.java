@@ -32,7 +32,6 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
     private transient long deadline;
     private transient ScheduledFuture<?> timer;
     private transient InferenceMetrics metrics;
-    private transient LiveModel<?> model;
 
     public MicroBatchOperator(BatchFunction<IN, OUT> function, int maxSize, long maxWaitMs) {
         if (maxSize < 1 || maxWaitMs < 0) {
@@ -55,9 +54,8 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
         buffer = new ArrayList<>(maxSize);
         metrics = new InferenceMetrics(getMetricGroup());
         function.open();
-        model = function.liveModel();
-        if (model != null) {
-            openLiveModel(model, null);
+        if (liveModel() != null) {
+            openLiveModel(liveModel(), null);
         }
     }
 
@@ -128,8 +126,8 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
         if (buffer.isEmpty()) {
             return;
         }
-        if (model != null) {
-            model.poll();
+        if (liveModel() != null) {
+            liveModel().poll();
         }
         long start = System.nanoTime();
         List<OUT> results = function.apply(buffer);

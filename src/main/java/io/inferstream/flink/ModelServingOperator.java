@@ -1,8 +1,11 @@
 package io.inferstream.flink;
 
 import io.inferstream.records.ModelUpdateRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
@@ -23,6 +26,21 @@ abstract class ModelServingOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         implements OneInputStreamOperator<IN, OUT>, TwoInputStreamOperator<IN, ModelUpdateRecord, OUT> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelServingOperator.class);
+
+    /**
+     * Applies {@code operator} to {@code records} (keyed or not), with the model updates as its
+     * second input where there are any.
+     */
+    static <IN, OUT> SingleOutputStreamOperator<OUT> apply(
+            DataStream<IN> records,
+            DataStream<ModelUpdateRecord> updates,
+            String name,
+            TypeInformation<OUT> type,
+            ModelServingOperator<IN, OUT> operator) {
+        return updates == null
+                ? records.transform(name, type, operator)
+                : records.connect(updates.broadcast()).transform(name, type, operator);
+    }
 
     /** The replaceable model, or null where the operator serves a fixed function (benchmarks). */
     protected abstract LiveModel<?> liveModel();

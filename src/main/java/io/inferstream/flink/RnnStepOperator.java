@@ -285,13 +285,11 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
             state = null;
         }
         if (state != null) {
-            state.shape = RnnKeyState.shapeId(spec);
+            state.shape = spec.stateShapeId();
         }
         long previousLast = state == null ? Long.MIN_VALUE : state.lastEventTime;
-        KeyWork work =
-                new KeyWork(key, state == null ? RnnKeyState.initial(spec) : state, released, ticks, previousLast);
-        work.isNew = isNew;
-        return work;
+        return new KeyWork(
+                key, state == null ? RnnKeyState.initial(spec) : state, released, ticks, previousLast, isNew);
     }
 
     private void store(KeyWork w) throws Exception {
@@ -337,16 +335,23 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         final List<PendingTick> ticks;
         final long previousLastEventTime;
         /** The key had no state before these ticks. */
-        boolean isNew;
+        final boolean isNew;
 
         int next;
 
-        KeyWork(String key, RnnKeyState state, List<Long> timestamps, List<PendingTick> ticks, long previousLast) {
+        KeyWork(
+                String key,
+                RnnKeyState state,
+                List<Long> timestamps,
+                List<PendingTick> ticks,
+                long previousLast,
+                boolean isNew) {
             this.key = key;
             this.state = state;
             this.timestamps = timestamps;
             this.ticks = ticks;
             this.previousLastEventTime = previousLast;
+            this.isNew = isNew;
         }
 
         boolean hasNext() {

@@ -43,10 +43,8 @@ public final class TickForecasterJob {
         String name = "step " + spec.modelName + " per key (batch " + config.maxBatchSize + ")";
         TypeInformation<ForecastRecord> type = TypeInformation.of(ForecastRecord.class);
         RnnStepOperator operator = new RnnStepOperator(config, spec);
-        SingleOutputStreamOperator<ForecastRecord> forecasts = updates == null
-                ? keyed.transform(name, type, operator)
-                : keyed.connect(updates.broadcast()).transform(name, type, operator);
-        forecasts.uid("rnn-step");
+        SingleOutputStreamOperator<ForecastRecord> forecasts =
+                ModelServingOperator.apply(keyed, updates, name, type, operator).uid("rnn-step");
         DataStream<DeadLetterRecord> dead = valid.getSideOutput(TickValidateFunction.DEAD_LETTERS)
                 .union(forecasts.getSideOutput(RnnStepOperator.DEAD_LETTERS));
         return new JobOutputs<>(forecasts, dead, updates == null ? null : forecasts.getSideOutput(LiveModel.STATUS));

@@ -34,6 +34,10 @@ public final class RnnCellSpec implements Serializable {
     public final double[] outputMean;
     public final double[] outputStd;
     public final Transform transform;
+    /** Derived once: they are read for every key the operator steps. */
+    private final int stateSize;
+
+    private final String stateShape;
 
     public RnnCellSpec(
             String modelName,
@@ -65,15 +69,7 @@ public final class RnnCellSpec implements Serializable {
         this.outputMean = outputMean.clone();
         this.outputStd = outputStd.clone();
         this.transform = transform;
-    }
-
-    /** Floats of all state tensors of one key together. */
-    public int stateSize() {
-        return Arrays.stream(stateSizes).sum();
-    }
-
-    /** The state shapes as a user reads them, e.g. "h[64]" or "h[64], c[64]". */
-    public String stateShape() {
+        this.stateSize = Arrays.stream(stateSizes).sum();
         StringBuilder shape = new StringBuilder();
         for (int i = 0; i < stateSizes.length; i++) {
             shape.append(i == 0 ? "" : ", ")
@@ -82,7 +78,26 @@ public final class RnnCellSpec implements Serializable {
                     .append(stateSizes[i])
                     .append(']');
         }
-        return shape.toString();
+        this.stateShape = shape.toString();
+    }
+
+    /** Floats of all state tensors of one key together. */
+    public int stateSize() {
+        return stateSize;
+    }
+
+    /** The state shapes as a user reads them, e.g. "h[64]" or "h[64], c[64]". */
+    public String stateShape() {
+        return stateShape;
+    }
+
+    /**
+     * A non-zero number standing for {@link #stateShape()}, kept with each key's state so that
+     * state written for other shapes is recognized even when its length happens to match.
+     */
+    public int stateShapeId() {
+        int id = stateShape.hashCode();
+        return id == 0 ? 1 : id;
     }
 
     @Override

@@ -13,8 +13,8 @@ public class RnnKeyState {
     public long lastEventTime;
     public double[] previousValues;
     /**
-     * Which state shapes the floats were written for ({@link #shapeId}); 0 in state written before
-     * the field existed, where only the length can be checked.
+     * Which state shapes the floats were written for ({@link RnnCellSpec#stateShapeId}); 0 in state
+     * written before the field existed, where only the length can be checked.
      */
     public int shape;
 
@@ -29,17 +29,12 @@ public class RnnKeyState {
     /** A key's first state under a model: zeros of the model's state shapes. */
     public static RnnKeyState initial(RnnCellSpec spec) {
         RnnKeyState initial = new RnnKeyState(new float[spec.stateSize()]);
-        initial.shape = shapeId(spec);
+        initial.shape = spec.stateShapeId();
         return initial;
     }
 
     /** Whether the state was written for the model's state shapes (same names and sizes, in order). */
     public static boolean fits(RnnKeyState state, RnnCellSpec spec) {
-        return state.state.length == spec.stateSize() && (state.shape == 0 || state.shape == shapeId(spec));
-    }
-
-    public static int shapeId(RnnCellSpec spec) {
-        int id = spec.stateShape().hashCode();
-        return id == 0 ? 1 : id;
+        return state.state.length == spec.stateSize() && (state.shape == 0 || state.shape == spec.stateShapeId());
     }
 }
