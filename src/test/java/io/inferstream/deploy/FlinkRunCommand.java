@@ -47,7 +47,21 @@ final class FlinkRunCommand {
             run.clientOptions.put(option, withValue ? words.get(i++) : "");
         }
         run.jar = i < words.size() ? words.get(i++) : null;
-        run.job = i < words.size() ? words.get(i++) : null;
+        run.readJobArguments(words.subList(i, words.size()));
+        return Optional.of(run);
+    }
+
+    /** A job's arguments as JobMain takes them, without a client or a jar: {@code <job> [--config ...]...}. */
+    static FlinkRunCommand jobArguments(List<String> words) {
+        FlinkRunCommand run = new FlinkRunCommand();
+        run.readJobArguments(words);
+        return run;
+    }
+
+    private void readJobArguments(List<String> words) {
+        FlinkRunCommand run = this;
+        int i = 0;
+        run.job = words.isEmpty() ? null : words.get(i++);
         while (i < words.size()) {
             String word = words.get(i++);
             String value = i < words.size() ? words.get(i) : null;
@@ -64,6 +78,5 @@ final class FlinkRunCommand {
                 run.unexpected.add(word);
             }
         }
-        return Optional.of(run);
     }
 }

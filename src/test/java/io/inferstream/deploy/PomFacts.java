@@ -84,6 +84,21 @@ final class PomFacts {
                 .resolve(baseName + "-" + classifiers.item(0).getTextContent().trim() + ".jar");
     }
 
+    /** The Main-Class the shade plugin writes into the job jar's manifest. */
+    String shadedJarMainClass() {
+        NodeList transformers = pom.getElementsByTagName("transformer");
+        for (int i = 0; i < transformers.getLength(); i++) {
+            Element transformer = (Element) transformers.item(i);
+            if (transformer.getAttribute("implementation").endsWith(".ManifestResourceTransformer")) {
+                String mainClass = childText(transformer, "mainClass");
+                if (mainClass != null) {
+                    return resolve(mainClass);
+                }
+            }
+        }
+        throw new AssertionError("pom.xml has no ManifestResourceTransformer with a mainClass");
+    }
+
     private String resolve(String value) {
         Matcher m = PROPERTY.matcher(value);
         StringBuilder out = new StringBuilder();
