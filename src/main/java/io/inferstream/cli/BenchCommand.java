@@ -143,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         // Models, checkpoints and the local broker's data live here, under target/, and go at the end.
-        Path dir = Files.createTempDirectory(RunDirs.base(), "bench-");
+        Path dir = Files.createTempDirectory(RunDirs.scratch(), "bench-");
         try {
             if (bootstrap != null) {
                 run(bootstrap, dir, ticks);

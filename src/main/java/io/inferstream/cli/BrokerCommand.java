@@ -4,7 +4,7 @@ import io.inferstream.kafka.LocalKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,14 +30,22 @@ public final class BrokerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean temporary = dataDir == null;
-        Path dir = temporary ? Files.createTempDirectory(RunDirs.base(), "broker-") : dataDir;
+        Path dir = temporary ? Files.createTempDirectory(RunDirs.scratch(), "broker-") : dataDir;
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir, port, temporary)) {
             System.out.println("Kafka broker ready: " + broker.bootstrapServers() + " (pid " + broker.pid() + ", data "
                     + dir + "). Ctrl-C stops it.");
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            stopped.await();
+            // Ctrl-C stops the broker through its shutdown hook; any other exit of it is a failure.
+            AtomicBoolean shuttingDown = new AtomicBoolean();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown.set(true)));
+            Process exited = broker.onExit().get();
+            // A terminal's Ctrl-C reaches the broker too, which may exit before this JVM's hooks run.
+            Thread.sleep(500);
+            if (broker.isClosed() || shuttingDown.get()) {
+                return 0;
+            }
+            System.err.println("error: the Kafka broker exited with code " + exited.exitValue() + " while in use; "
+                    + broker.logTail());
+            return 1;
         }
-        return 0;
     }
 }

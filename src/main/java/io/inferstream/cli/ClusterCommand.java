@@ -1,11 +1,16 @@
 package io.inferstream.cli;
 
 import io.inferstream.cluster.LocalFlinkCluster;
+import io.inferstream.config.StreamJobSettings;
+import io.inferstream.flink.JobCheckpoints;
+import io.inferstream.flink.JobStart;
+import io.inferstream.flink.PreparedJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,7 +88,9 @@ public final class ClusterCommand implements Runnable {
         @Unmatched
         List<String> jobArgs = new ArrayList<>();
 
-        @Option(names = "--from-savepoint", description = "Start from this savepoint or retained checkpoint.")
+        @Option(
+                names = "--from-savepoint",
+                description = "Start from this savepoint or retained checkpoint (default: the job's latest, if any).")
         String savepoint;
 
         @Option(
@@ -105,8 +112,28 @@ public final class ClusterCommand implements Runnable {
             List<String> args = new ArrayList<>();
             args.add(job);
             args.addAll(jobArgs);
+            JobMain parsed = new JobMain();
+            new CommandLine(parsed).parseArgs(args.toArray(String[]::new));
+            PreparedJob prepared = parsed.options.prepare();
+            if (prepared.settings.checkpointDir == null) {
+                // The job's checkpoints under the cluster's, in one folder per job name, where the
+                // next submit of the same job finds them.
+                args.addAll(List.of("--checkpoint-dir", cluster.checkpointsDir().toString()));
+                parsed.options.checkpointDir = cluster.checkpointsDir().toString();
+                prepared = parsed.options.prepare();
+            }
+            StreamJobSettings s = prepared.settings;
+            List<String> running = cluster.rest().activeJobsNamed(s.jobName);
+            if (!running.isEmpty()) {
+                throw new IllegalArgumentException("job " + s.jobName + " already runs on the cluster at "
+                        + cluster.restUrl() + " (job " + String.join(", ", running)
+                        + "); expected one instance: stop it first (with a savepoint, which the next submit"
+                        + " resumes from)");
+            }
+            JobStart start = JobStart.decide(s, savepoint, parsed.options.fromScratch, JobCheckpoints.jobDir(s));
+            System.out.println(start.description());
             String jarId = cluster.rest().uploadJar(jar);
-            String jobId = cluster.rest().run(jarId, args, null, savepoint);
+            String jobId = cluster.rest().run(jarId, args, null, start.restorePath());
             System.out.println(
                     "submitted " + job + ": job " + jobId + " (" + cluster.restUrl() + "/#/job/running/" + jobId + ")");
             return 0;

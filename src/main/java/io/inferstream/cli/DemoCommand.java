@@ -73,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path runDir = Files.createTempDirectory(RunDirs.base(), "demo-");
+        Path runDir = Files.createTempDirectory(RunDirs.scratch(), "demo-");
         DemoSession session = new DemoSession(runDir);
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(

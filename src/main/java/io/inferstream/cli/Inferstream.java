@@ -1,5 +1,8 @@
 package io.inferstream.cli;
 
+import io.inferstream.process.FileTrees;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,7 +34,34 @@ public final class Inferstream implements Runnable {
     }
 
     public static void main(String[] args) {
+        removeRunTmpOnExit();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The launcher gives each JVM its own temp folder (system property inferstream.run.tmp) and
+     * execs into it, so no script is left to remove the folder: the JVM does, on any exit but
+     * SIGKILL (the launcher's next start removes those).
+     */
+    private static void removeRunTmpOnExit() {
+        String tmp = System.getProperty("inferstream.run.tmp");
+        if (tmp != null) {
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                // Child processes (a broker) work in this folder and are stopped by their own hooks
+                                // now.
+                                ProcessHandle.current().children().forEach(child -> {
+                                    try {
+                                        child.onExit().get(20, TimeUnit.SECONDS);
+                                    } catch (Exception e) {
+                                        // Still alive: its parent watch ends it; remove what can be removed.
+                                    }
+                                });
+                                FileTrees.deleteQuietly(Path.of(tmp));
+                            },
+                            "remove-run-tmp"));
+        }
     }
 
     /** The command line with errors from configuration and model checks printed without a stack. */

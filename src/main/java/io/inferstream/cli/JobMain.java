@@ -1,8 +1,10 @@
 package io.inferstream.cli;
 
+import io.inferstream.flink.JobStart;
 import io.inferstream.flink.PreparedJob;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,9 @@ import picocli.CommandLine.Mixin;
 /**
  * The job jar's entry point: {@code flink run inferstream-job.jar JOB [--config FILE] [flags]},
  * or the REST API's /jars/.../run with the same program arguments. Runs in the cluster's
- * context environment, with the job's checkpointing and state settings applied.
+ * context environment, with the job's checkpointing and state settings applied. It resumes from
+ * the checkpoint or savepoint the submitter names, and refuses to start afresh over a consumer
+ * group with committed input offsets unless given --from-scratch.
  */
 @Command(
         name = "inferstream-job",
@@ -30,6 +34,13 @@ public final class JobMain implements Callable<Integer> {
         // The model is checked first: a misfit stops start-up before any Kafka is contacted.
         String model = prepared.wire(env);
         prepared.createTopicsIfAsked();
+        // The cluster restores what the submitter names (flink run -s, the REST savepointPath;
+        // `cluster submit` finds the latest): without it, a fresh start over committed offsets is refused.
+        String restore = env.getConfiguration()
+                .getOptional(StateRecoveryOptions.SAVEPOINT_PATH)
+                .orElse(null);
+        System.out.println(JobStart.decide(prepared.settings, restore, options.fromScratch, null)
+                .description());
         System.out.println("model: " + model);
         env.execute(prepared.settings.jobName);
         return 0;

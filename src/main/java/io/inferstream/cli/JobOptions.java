@@ -58,6 +58,12 @@ public final class JobOptions {
     @Option(names = "--create-topics", description = "Create missing topics (topics.create).")
     boolean createTopics;
 
+    @Option(
+            names = "--from-scratch",
+            description = "Start with empty state even where a checkpoint, a savepoint or committed offsets of the"
+                    + " job exist; input resumes at the consumer group's committed offsets.")
+    boolean fromScratch;
+
     @Option(names = "--set", description = "Any configuration key, KEY=VALUE; repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 

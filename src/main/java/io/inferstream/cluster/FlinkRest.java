@@ -155,6 +155,21 @@ public final class FlinkRest {
         return ids;
     }
 
+    /** Ids of the jobs named {@code name} that are not finished, failed or canceled. */
+    public List<String> activeJobsNamed(String name) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode job : get("/jobs/overview").path("jobs")) {
+            String state = job.path("state").asText();
+            if (job.path("name").asText().equals(name)
+                    && !state.equals("FINISHED")
+                    && !state.equals("FAILED")
+                    && !state.equals("CANCELED")) {
+                ids.add(job.path("jid").asText());
+            }
+        }
+        return ids;
+    }
+
     public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }

@@ -2,6 +2,8 @@ package io.inferstream.cluster;
 
 import io.inferstream.process.ChildJvm;
 import io.inferstream.process.LocalPorts;
+import io.inferstream.process.ParentWatch;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final FlinkRest rest;
     private int taskManagerCount;
     private int metricsPort;
+    private boolean exitWithThisProcess;
 
     private LocalFlinkCluster(Path dir, int restPort, List<Long> pids, int taskManagerCount) {
         this.dir = dir;
@@ -48,6 +51,16 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * waits until every TaskManager has registered.
      */
     public static LocalFlinkCluster start(Path dir, Path workingDir, int taskManagers, int slots) throws IOException {
+        return start(dir, workingDir, taskManagers, slots, false);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int)}; with {@code exitWithThisProcess}, every process of
+     * the cluster exits once this JVM is gone, even killed with SIGKILL (tests, benchmarks). Without
+     * it the cluster outlives the command that started it, until {@code cluster down}.
+     */
+    public static LocalFlinkCluster start(
+            Path dir, Path workingDir, int taskManagers, int slots, boolean exitWithThisProcess) throws IOException {
         Path absolute = dir.toAbsolutePath();
         Files.createDirectories(absolute.resolve("conf"));
         Files.createDirectories(absolute.resolve("logs"));
@@ -56,6 +69,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         FlinkClusterConfig.write(absolute, restPort, LocalPorts.free(), metricsPort, slots);
         LocalFlinkCluster cluster = new LocalFlinkCluster(absolute, restPort, List.of(), 0);
         cluster.metricsPort = metricsPort;
+        cluster.exitWithThisProcess = exitWithThisProcess;
         try {
             cluster.pids.add(cluster.launch(
                     "jobmanager",
@@ -217,8 +231,13 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Path tmp = Files.createDirectories(dir.resolve("tmp").resolve(name));
         command.add("-Djava.io.tmpdir=" + tmp);
         command.add("-cp");
-        command.add(classPath);
-        command.add(mainClass);
+        if (exitWithThisProcess) {
+            command.add(ParentWatch.classPathEntry(dir.resolve("parent-watch")) + File.pathSeparator + classPath);
+            command.addAll(ParentWatch.mainOf(mainClass));
+        } else {
+            command.add(classPath);
+            command.add(mainClass);
+        }
         command.add("--configDir");
         command.add(conf.toString());
         command.addAll(Arrays.asList(resources.get(1).trim().split("\\s+")));

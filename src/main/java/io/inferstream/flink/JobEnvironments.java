@@ -37,10 +37,15 @@ public final class JobEnvironments {
         // then pass images by reference instead of copying every pixel array.
         values.put("pipeline.object-reuse", "true");
         if (s.checkpointDir != null) {
+            // One folder per job name, so that a restart finds what the same job left (JobCheckpoints).
+            Path jobDir = JobCheckpoints.jobDir(s);
+            values.put("execution.checkpointing.dir", jobDir.toUri().toString());
             values.put(
-                    "execution.checkpointing.dir",
-                    Path.of(s.checkpointDir).toAbsolutePath().toUri().toString());
+                    "execution.checkpointing.savepoint-dir",
+                    JobCheckpoints.savepointsDir(jobDir).toUri().toString());
             values.put("execution.checkpointing.storage", "filesystem");
+            // Kept when the job is cancelled or its process dies: a restart resumes from it.
+            values.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         }
         values.putAll(jobDefaults);
         s.flinkSettings.keySet().forEach(JobEnvironments::refuseUnmaskedSecret);

@@ -3,6 +3,8 @@ package io.inferstream.kafka;
 import io.inferstream.process.ChildJvm;
 import io.inferstream.process.FileTrees;
 import io.inferstream.process.LocalPorts;
+import io.inferstream.process.ParentWatch;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -148,6 +151,24 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Completes when the broker's JVM exits, by {@link #close()} or on its own (a crash, a kill);
+     * {@link #isClosed()} tells which.
+     */
+    public CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /** Whether {@link #close()} was called (by the owner or the shutdown hook). */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The last lines of the broker's console output and log, to tell why it stopped. */
+    public String logTail() {
+        return failure("Kafka broker pid " + process.pid(), dataDir).getMessage();
+    }
+
     /** The absolute data directory: topic logs, configuration, {@code broker.log} and {@code broker.out}. */
     public Path dataDir() {
         return dataDir;
@@ -218,8 +239,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
                 "-cp",
-                classPath));
-        command.addAll(List.of(mainAndArgs));
+                ParentWatch.classPathEntry(dir.resolve("parent-watch")) + File.pathSeparator + classPath));
+        // The broker exits with this JVM, even when this one is killed with SIGKILL.
+        command.addAll(ParentWatch.mainOf(mainAndArgs[0]));
+        command.addAll(List.of(mainAndArgs).subList(1, mainAndArgs.length));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)

@@ -28,10 +28,24 @@ public final class FileTrees {
 
     /** As {@link #delete}, reporting a failure on standard error instead of throwing (shutdown paths). */
     public static void deleteQuietly(Path root) {
-        try {
-            delete(root);
-        } catch (UncheckedIOException e) {
-            System.err.println("could not remove " + root + ": " + e.getCause().getMessage());
+        // Other shutdown hooks may be removing files in the same tree at the same time: try again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                delete(root);
+                return;
+            } catch (UncheckedIOException e) {
+                if (attempt == 3) {
+                    System.err.println(
+                            "could not remove " + root + ": " + e.getCause().getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ class LocalClusterITCase {
     static void startCluster() throws Exception {
         assertThat(JOB_JAR).as("job jar built by the package phase").isRegularFile();
         dir = Files.createTempDirectory(Files.createDirectories(Path.of("target/cluster-test")), "cluster-");
-        cluster = LocalFlinkCluster.start(dir, Path.of("").toAbsolutePath(), 2, 2);
+        cluster = LocalFlinkCluster.start(dir, Path.of("").toAbsolutePath(), 2, 2, true);
         jarId = cluster.rest().uploadJar(JOB_JAR);
     }
 
