@@ -180,7 +180,8 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
 
     /** Takes an update from the control topic: ignores other jobs', refuses what it must, loads the rest. */
     public void offer(ModelUpdateRecord update) {
-        if (update.error != null) {
+        if (update.error != null && (update.job == null || jobName.equals(update.job))) {
+            // Refused by every job when it names none, else by the job it names only.
             refuse(update, update.error);
             return;
         }
