@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -100,11 +101,14 @@ final class ModelUpdateCommand implements Callable<Integer> {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // fix the start before the update goes out
 
+            // Answers are matched by this id, not by version: a refused update may have no usable version.
+            String requestId = UUID.randomUUID().toString();
             ObjectNode update = JSON.createObjectNode()
                     .put("job", job)
                     .put("uri", uri)
                     .put("version", version)
-                    .put("reset-state", resetState);
+                    .put("reset-state", resetState)
+                    .put("request-id", requestId);
             producer.send(new ProducerRecord<>(
                             topic, job.getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(update)))
                     .get();
@@ -117,7 +121,7 @@ final class ModelUpdateCommand implements Callable<Integer> {
             while (answers < instances && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     Status status = Status.read(record.value());
-                    if (status == null || !job.equals(status.job) || !version.equals(status.version)) {
+                    if (status == null || !job.equals(status.job) || !requestId.equals(status.requestId)) {
                         continue;
                     }
                     answers++;
@@ -144,11 +148,17 @@ final class ModelUpdateCommand implements Callable<Integer> {
     }
 
     /** A status record, Avro or JSON. */
-    private record Status(String job, int subtask, String status, String version, String activeVersion, String reason) {
+    private record Status(
+            String job, int subtask, String status, String activeVersion, String reason, String requestId) {
         static Status read(byte[] value) {
             if (RecordDecoder.decodeAvro(value) instanceof ModelStatus s) {
                 return new Status(
-                        s.getJob(), s.getSubtask(), s.getStatus(), s.getVersion(), s.getActiveVersion(), s.getReason());
+                        s.getJob(),
+                        s.getSubtask(),
+                        s.getStatus(),
+                        s.getActiveVersion(),
+                        s.getReason(),
+                        s.getRequestId());
             }
             try {
                 JsonNode n = JSON.readTree(value);
@@ -156,9 +166,9 @@ final class ModelUpdateCommand implements Callable<Integer> {
                         n.path("job").asText(),
                         n.path("subtask").asInt(),
                         n.path("status").asText(),
-                        n.path("version").asText(),
                         n.path("activeVersion").asText(),
-                        n.hasNonNull("reason") ? n.get("reason").asText() : null);
+                        n.hasNonNull("reason") ? n.get("reason").asText() : null,
+                        n.hasNonNull("requestId") ? n.get("requestId").asText() : null);
             } catch (Exception e) {
                 return null;
             }

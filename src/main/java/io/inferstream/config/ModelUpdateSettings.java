@@ -22,6 +22,11 @@ public final class ModelUpdateSettings implements Serializable {
      * {@code model.path} itself.
      */
     public final List<String> allowedLocations;
+    /**
+     * The largest model an update may name, checked against the file's size before it is read:
+     * every parallel instance holds the running model and the new one while it swaps.
+     */
+    public final long maxBytes;
 
     private ModelUpdateSettings(Settings s, String modelPath) {
         this.enabled = s.bool("model-updates.enabled", false);
@@ -30,6 +35,8 @@ public final class ModelUpdateSettings implements Serializable {
         List<String> configured = s.list("model-updates.allowed-locations");
         this.allowedLocations =
                 configured == null || configured.isEmpty() ? List.of(parentOf(modelPath)) : List.copyOf(configured);
+        // 2 GiB less 8 bytes: what a Java array, and ONNX's protobuf, can hold.
+        this.maxBytes = s.longValue("model-updates.max-bytes", 256L << 20, 1, Integer.MAX_VALUE - 8);
         if (topic.equals(statusTopic)) {
             throw ConfigException.of(
                     "model-updates.status-topic", statusTopic, "a topic other than model-updates.topic");

@@ -22,6 +22,11 @@ public final class TickJobConfig implements Serializable {
     public final int maxBatchSize;
     /** How far behind the newest tick a tick may arrive and still be applied in order. */
     public final long maxOutOfOrdernessMs;
+    /**
+     * How far ahead of the wall clock (and of its partition's newest tick) a tick's event time may
+     * be; beyond it the tick is a dead letter, so a time in microseconds never moves the watermark.
+     */
+    public final long maxFutureMs;
     /** A Kafka partition without ticks for this long stops holding the watermark back; 0: never. */
     public final long idleTimeoutMs;
     /** A key whose last tick is older than this (in event time) starts again from the initial state; 0: never. */
@@ -58,6 +63,7 @@ public final class TickJobConfig implements Serializable {
                 .values();
         this.maxBatchSize = s.intValue("batch.max-size", 256, 1, 65_536);
         this.maxOutOfOrdernessMs = s.longValue("order.max-out-of-orderness-ms", 1000, 0, 86_400_000);
+        this.maxFutureMs = s.longValue("order.max-future-ms", 3_600_000, 1, 31_622_400_000L);
         this.idleTimeoutMs = s.longValue("order.idle-timeout-ms", 0, 0, 86_400_000);
         this.stateTtlMs = s.longValue("state.ttl-ms", 0, 0, Long.MAX_VALUE / 2);
         this.stateBackend = s.choice("state.backend", "hashmap", "hashmap", "rocksdb");

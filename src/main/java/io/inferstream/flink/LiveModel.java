@@ -48,8 +48,11 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
 
     /** How an operator loads and vets its kind of model. */
     public interface Loader<M> extends Serializable {
-        /** Loads the model and checks its contract; a null version keeps the model's own. */
-        M load(String location, String version);
+        /**
+         * Loads the model, of at most {@code maxBytes}, and checks its contract; a null version
+         * keeps the model's own.
+         */
+        M load(String location, String version, long maxBytes, String limit);
 
         /** The version its predictions carry. */
         String version(M model);
@@ -125,7 +128,8 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
             }
         }
         try {
-            current = loader.load(location, version);
+            // The configured model, or one an update brought in under the limit of its time.
+            current = loader.load(location, version, ModelFiles.MAX_BYTES, "the most an ONNX model can have");
         } catch (RuntimeException e) {
             if (location.equals(configuredLocation)) {
                 throw e;
@@ -176,7 +180,8 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
 
     /** Takes an update from the control topic: ignores other jobs', refuses what it must, loads the rest. */
     public void offer(ModelUpdateRecord update) {
-        if (update.error != null) {
+        if (update.error != null && (update.job == null || jobName.equals(update.job))) {
+            // Refused by every job when it names none, else by the job it names only.
             refuse(update, update.error);
             return;
         }
@@ -190,7 +195,11 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
             return;
         }
         LOG.info("Loading {} next to the running version {}", update, version());
-        pending.add(new PendingLoad<>(update, executor().submit(() -> loader.load(update.uri, update.version))));
+        pending.add(new PendingLoad<>(
+                update,
+                executor()
+                        .submit(() -> loader.load(
+                                update.uri, update.version, settings.maxBytes, "model-updates.max-bytes"))));
         schedulePoll();
     }
 

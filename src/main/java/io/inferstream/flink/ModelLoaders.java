@@ -42,9 +42,9 @@ final class ModelLoaders {
         }
 
         @Override
-        public OnnxImageClassifier load(String location, String version) {
+        public OnnxImageClassifier load(String location, String version, long maxBytes, String limit) {
             ImageModelOverrides o = version == null ? overrides : overrides.with(ModelMetadataKeys.VERSION, version);
-            return OnnxImageClassifier.load(ModelFiles.read(location), o, maxBatch, onnx);
+            return OnnxImageClassifier.load(ModelFiles.read(location, maxBytes, limit), o, maxBatch, onnx);
         }
 
         @Override
@@ -99,13 +99,13 @@ final class ModelLoaders {
         }
 
         @Override
-        public RnnStepper load(String location, String version) {
+        public RnnStepper load(String location, String version, long maxBytes, String limit) {
             Map<String, String> o = overrides;
             if (version != null) {
                 o = new HashMap<>(overrides);
                 o.put(ModelMetadataKeys.VERSION, version);
             }
-            return OnnxRnnCell.load(ModelFiles.read(location), o, maxBatch, onnx);
+            return OnnxRnnCell.load(ModelFiles.read(location, maxBytes, limit), o, maxBatch, onnx);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.inferstream.flink;
 
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.inference.RnnFeatureMapping;
 import io.inferstream.inference.RnnStepper;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
@@ -79,6 +80,8 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private transient InternalTimerService<VoidNamespace> expiryTimers;
 
     private transient RnnStepper cell;
+    /** The running cell's standardization, to refuse values it cannot take before they wait in state. */
+    private transient RnnFeatureMapping mapping;
     /** Keys the watermark released, with the timestamps of their released ticks in order. */
     private transient Map<String, List<Long>> readyKeys;
 
@@ -174,6 +177,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         readyKeys = new LinkedHashMap<>();
         inferenceMetrics = new InferenceMetrics(getMetricGroup());
         batchStepper = new RnnBatchStepper(cell, output, inferenceMetrics);
+        mapping = new RnnFeatureMapping(cell.spec());
         modelChangeResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.STATE_RESETS);
         ttlResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.TTL_RESETS);
         // Counted once here (a restore brings keys), then kept up as keys come and expire.
@@ -186,6 +190,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
             openLiveModel(model, (previous, next) -> {
                 cell = next;
                 batchStepper = new RnnBatchStepper(next, output, inferenceMetrics);
+                mapping = new RnnFeatureMapping(next.spec());
             });
         }
     }
@@ -193,6 +198,11 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     @Override
     public void processElement(StreamRecord<TickInput> element) throws Exception {
         TickInput tick = element.getValue();
+        String outOfRange = mapping.outOfRange(tick.values);
+        if (outOfRange != null) {
+            reject(tick, RejectReason.OUT_OF_RANGE, outOfRange);
+            return;
+        }
         long watermark = timers.currentWatermark();
         if (tick.ts <= watermark) {
             reject(

@@ -1,5 +1,6 @@
 package io.inferstream.flink;
 
+import io.inferstream.input.EventTimeGuard;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.records.TickInput;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -9,12 +10,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Parses ticks in the Kafka source itself, so that watermarks follow each partition's event
- * time; records that do not parse travel on whole, to become dead letters downstream.
+ * time; records that do not parse travel on whole, to become dead letters downstream. Event
+ * times too far ahead are refused here, before the watermark generator sees them.
  */
 public class TickDeserializer implements KafkaRecordDeserializationSchema<TickInput> {
     private static final long serialVersionUID = 1L;
 
     private final KafkaInputDeserializer records = new KafkaInputDeserializer();
+    private final long maxFutureMs;
+    /** Not checkpointed, like the watermark generators: a restored reader starts from the wall clock. */
+    private transient EventTimeGuard guard;
+
+    public TickDeserializer(long maxFutureMs) {
+        this.maxFutureMs = maxFutureMs;
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<TickInput> out)
@@ -22,12 +31,19 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
         records.deserialize(record, new Collector<KafkaInput>() {
             @Override
             public void collect(KafkaInput input) {
-                out.collect(TickInputs.parse(input));
+                out.collect(TickInputs.guard(TickInputs.parse(input), guard()));
             }
 
             @Override
             public void close() {}
         });
+    }
+
+    private EventTimeGuard guard() {
+        if (guard == null) {
+            guard = new EventTimeGuard(maxFutureMs, System::currentTimeMillis);
+        }
+        return guard;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.inferstream.flink;
 
 import io.inferstream.config.TickJobConfig;
+import io.inferstream.input.EventTimeGuard;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.input.TickParser;
 import io.inferstream.records.KafkaInput;
@@ -32,13 +33,30 @@ public final class TickInputs {
     }
 
     /**
+     * Refuses a parsed tick whose event time is too far ahead ({@link EventTimeGuard}): it keeps
+     * its record for the dead-letter topic and, like any tick that did not parse, never moves
+     * the watermark.
+     */
+    public static TickInput guard(TickInput tick, EventTimeGuard guard) {
+        if (tick.parsed()) {
+            try {
+                guard.check(tick.raw.partition, tick.ts);
+            } catch (RejectedInputException e) {
+                tick.rejectReason = e.reason().name();
+                tick.rejectError = e.getMessage();
+            }
+        }
+        return tick;
+    }
+
+    /**
      * Event time from the tick's {@code ts}, watermarks bounded by the allowed out-of-orderness.
      * Used in the Kafka source, so each partition gets its own watermark.
      */
     public static WatermarkStrategy<TickInput> watermarks(TickJobConfig config) {
         WatermarkStrategy<TickInput> strategy = WatermarkStrategy.<TickInput>forBoundedOutOfOrderness(
                         Duration.ofMillis(config.maxOutOfOrdernessMs))
-                // A tick that did not parse must not move event time.
+                // A tick that did not parse, or whose time was refused, must not move event time.
                 .withTimestampAssigner((tick, recordTs) -> tick.parsed() ? tick.ts : Long.MIN_VALUE);
         return config.idleTimeoutMs > 0 ? strategy.withIdleness(Duration.ofMillis(config.idleTimeoutMs)) : strategy;
     }

@@ -50,7 +50,7 @@ public final class TickJobPipeline {
     public static DataStream<TickInput> source(StreamExecutionEnvironment env, TickJobConfig config) {
         StreamJobSettings s = config.common;
         return env.fromSource(
-                        KafkaIO.source(s, new TickDeserializer()),
+                        KafkaIO.source(s, new TickDeserializer(config.maxFutureMs)),
                         TickInputs.watermarks(config),
                         "kafka: " + s.inputTopic)
                 .uid("tick-source");

@@ -27,6 +27,28 @@ public final class RnnFeatureMapping {
         }
     }
 
+    /**
+     * Null when every value, standardized, fits the model's 32-bit float input; else which does
+     * not and why. A finite double beyond float range would reach the cell as infinity and
+     * saturate its state. Log-returns are checked against nothing here: the return of two
+     * positive finite values is bounded, and the previous value is known only when stepping.
+     */
+    public String outOfRange(double[] values) {
+        if (spec.transform == RnnCellSpec.Transform.LOG_RETURN) {
+            return null;
+        }
+        for (int f = 0; f < spec.features; f++) {
+            double standardized = (values[f] - spec.inputMean[f]) / spec.inputStd[f];
+            if (!Float.isFinite((float) standardized)) {
+                return "values[" + f + "] = " + values[f] + " is " + standardized + " once standardized (mean "
+                        + spec.inputMean[f] + ", std " + spec.inputStd[f] + " of model " + spec.modelName + " v"
+                        + spec.modelVersion + "); expected a standardized value within +-" + Float.MAX_VALUE
+                        + ", the model's float input";
+            }
+        }
+        return null;
+    }
+
     /** The outputs at {@code y[offset..offset+O)} in the user's units, given the tick's raw values. */
     public double[] toUserUnits(float[] y, int offset, double[] values) {
         double[] out = new double[spec.outputs];

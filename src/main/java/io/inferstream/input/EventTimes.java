@@ -16,10 +16,10 @@ public final class EventTimes {
             return Long.parseLong(trimmed);
         } catch (NumberFormatException notMillis) {
             try {
-                return Instant.parse(trimmed).toEpochMilli();
+                return toEpochMilli(Instant.parse(trimmed), text, what);
             } catch (DateTimeParseException notInstant) {
                 try {
-                    return OffsetDateTime.parse(trimmed).toInstant().toEpochMilli();
+                    return toEpochMilli(OffsetDateTime.parse(trimmed).toInstant(), text, what);
                 } catch (DateTimeParseException e) {
                     throw new RejectedInputException(
                             RejectReason.BAD_HEADER,
@@ -27,6 +27,18 @@ public final class EventTimes {
                                     + "': expected epoch milliseconds or ISO-8601 like 2024-01-31T12:00:00Z");
                 }
             }
+        }
+    }
+
+    /** Instants up to year 1,000,000,000 parse, but past about year 292,000,000 no long holds their millis. */
+    private static long toEpochMilli(Instant instant, String text, String what) throws RejectedInputException {
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw new RejectedInputException(
+                    RejectReason.BAD_HEADER,
+                    what + " = '" + text + "': beyond the epoch milliseconds a long holds; expected a date"
+                            + " like 2024-01-31T12:00:00Z");
         }
     }
 }

@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a control-topic record: JSON {@code {"job":"tick-forecaster","uri":"models/v2.onnx",
- * "version":"2","reset-state":false}} or an Avro {@code ModelUpdate} in single-object encoding.
- * It never throws: a record that is not a usable update comes back with the reason in
- * {@link ModelUpdateRecord#error}.
+ * "version":"2","reset-state":false,"request-id":"..."}} or an Avro {@code ModelUpdate} in
+ * single-object encoding. It never throws: a record that is not a usable update comes back with
+ * the reason in {@link ModelUpdateRecord#error}, and with its job and request id where it had
+ * them, so its sender can still match the refusal.
  */
 public final class ModelUpdateParser {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,14 +20,22 @@ public final class ModelUpdateParser {
     private ModelUpdateParser() {}
 
     public static ModelUpdateRecord parse(byte[] value) {
+        ModelUpdateRecord update;
         try {
-            ModelUpdateRecord update = read(value);
+            update = read(value);
+        } catch (RejectedInputException e) {
+            return ModelUpdateRecord.unreadable(e.getMessage());
+        }
+        try {
             check("job", update.job);
             check("uri", update.uri);
             check("version", update.version);
             return update;
         } catch (RejectedInputException e) {
-            return ModelUpdateRecord.unreadable(e.getMessage());
+            ModelUpdateRecord refused = ModelUpdateRecord.unreadable(e.getMessage());
+            refused.job = blankToNull(update.job);
+            refused.requestId = update.requestId;
+            return refused;
         }
     }
 
@@ -35,8 +44,10 @@ public final class ModelUpdateParser {
             throw new RejectedInputException(RejectReason.EMPTY_VALUE, "the control record has no value");
         }
         if (SingleObjectAvro.hasMarker(value)) {
-            ModelUpdate u = SingleObjectAvro.decode(value, ModelUpdate.getClassSchema(), ModelUpdate.getDecoder());
-            return new ModelUpdateRecord(u.getJob(), u.getUri(), u.getVersion(), u.getResetState());
+            ModelUpdate u =
+                    AvroSchemaHistory.decode(value, ModelUpdate.getClassSchema(), AvroSchemaHistory.MODEL_UPDATES);
+            return new ModelUpdateRecord(u.getJob(), u.getUri(), u.getVersion(), u.getResetState())
+                    .withRequestId(blankToNull(u.getRequestId()));
         }
         JsonNode node;
         try {
@@ -56,8 +67,15 @@ public final class ModelUpdateParser {
             throw new RejectedInputException(
                     RejectReason.BAD_AVRO, "\"reset-state\" is " + reset + "; expected true or false");
         }
+        JsonNode requestId = first(node, "request-id", "requestId", "request_id");
         return new ModelUpdateRecord(
-                text(node, "job"), text(node, "uri"), text(node, "version"), reset != null && reset.asBoolean());
+                        text(node, "job"), text(node, "uri"), text(node, "version"), reset != null && reset.asBoolean())
+                .withRequestId(
+                        requestId == null || requestId.isContainerNode() ? null : blankToNull(requestId.asText()));
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 
     private static JsonNode first(JsonNode node, String... names) {

@@ -29,5 +29,15 @@ public enum RejectReason {
     /** A tick behind the watermark: later than the allowed out-of-orderness. */
     LATE,
     /** A second tick of the same key with the same timestamp. */
-    DUPLICATE_TIMESTAMP
+    DUPLICATE_TIMESTAMP,
+    /**
+     * A tick further ahead than order.max-future-ms of the wall clock, or of its partition's
+     * newest tick: a unit mistake (microseconds, nanoseconds) or a clock error that would
+     * otherwise move the watermark past every later tick.
+     */
+    FUTURE_TIMESTAMP,
+    /** A finite tick value that no longer fits a 32-bit float once standardized for the model. */
+    OUT_OF_RANGE,
+    /** A Kafka record key, used as the series key, that is not valid UTF-8. */
+    INVALID_KEY
 }

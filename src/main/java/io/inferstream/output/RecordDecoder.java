@@ -7,11 +7,14 @@ import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.ModelUpdate;
 import io.inferstream.avro.Tick;
 import io.inferstream.avro.TickPrediction;
+import io.inferstream.input.AvroSchemaHistory;
 import io.inferstream.input.SingleObjectAvro;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.avro.Schema;
@@ -38,15 +41,21 @@ public final class RecordDecoder {
                 TickPrediction.getClassSchema(),
                 b -> decode(() -> TickPrediction.getDecoder().decode(b)));
         register(Tick.getClassSchema(), b -> decode(() -> Tick.getDecoder().decode(b)));
-        register(
-                ModelUpdate.getClassSchema(),
-                b -> decode(() -> ModelUpdate.getDecoder().decode(b)));
-        register(
-                ModelStatus.getClassSchema(),
-                b -> decode(() -> ModelStatus.getDecoder().decode(b)));
+        for (Schema schema : schemaAndEarlier(ModelUpdate.getClassSchema())) {
+            register(schema, b -> decode(() -> AvroSchemaHistory.MODEL_UPDATES.decode(b)));
+        }
+        for (Schema schema : schemaAndEarlier(ModelStatus.getClassSchema())) {
+            register(schema, b -> decode(() -> AvroSchemaHistory.MODEL_STATUSES.decode(b)));
+        }
     }
 
     private RecordDecoder() {}
+
+    private static List<Schema> schemaAndEarlier(Schema current) {
+        List<Schema> all = new ArrayList<>(List.of(current));
+        all.addAll(AvroSchemaHistory.earlier(current));
+        return all;
+    }
 
     private static synchronized void register(Schema schema, Function<byte[], SpecificRecord> decoder) {
         KNOWN.put(SingleObjectAvro.fingerprint(schema), decoder);

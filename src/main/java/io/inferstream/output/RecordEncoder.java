@@ -168,6 +168,7 @@ public final class RecordEncoder {
                 .setActiveVersion(m.activeVersion)
                 .setReason(m.reason)
                 .setAt(Instant.ofEpochMilli(m.at))
+                .setRequestId(m.requestId)
                 .build();
     }
 
@@ -188,6 +189,7 @@ public final class RecordEncoder {
         json.put("activeVersion", m.activeVersion);
         json.put("reason", m.reason);
         json.put("at", m.at);
+        json.put("requestId", m.requestId);
         return writeJson(json);
     }
 

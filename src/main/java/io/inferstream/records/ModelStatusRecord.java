@@ -13,6 +13,8 @@ public class ModelStatusRecord {
     public String activeVersion;
     public String reason;
     public long at;
+    /** The answered update's request id, or null. */
+    public String requestId;
 
     public ModelStatusRecord() {}
 
@@ -27,6 +29,7 @@ public class ModelStatusRecord {
         s.activeVersion = activeVersion;
         s.reason = reason;
         s.at = System.currentTimeMillis();
+        s.requestId = update.requestId;
         return s;
     }
 

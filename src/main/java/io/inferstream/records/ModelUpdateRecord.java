@@ -10,6 +10,8 @@ public class ModelUpdateRecord {
     public String uri;
     public String version;
     public boolean resetState;
+    /** The sender's id for this update, echoed in every status answering it; null if none. */
+    public String requestId;
     /** Null for a well-formed update; else why the control record could not be read. */
     public String error;
 
@@ -20,6 +22,11 @@ public class ModelUpdateRecord {
         this.uri = uri;
         this.version = version;
         this.resetState = resetState;
+    }
+
+    public ModelUpdateRecord withRequestId(String id) {
+        this.requestId = id;
+        return this;
     }
 
     public static ModelUpdateRecord unreadable(String error) {
@@ -33,6 +40,6 @@ public class ModelUpdateRecord {
         return error != null
                 ? "unreadable model update (" + error + ")"
                 : "model update {job: " + job + ", uri: " + uri + ", version: " + version + ", reset-state: "
-                        + resetState + "}";
+                        + resetState + (requestId == null ? "" : ", request-id: " + requestId) + "}";
     }
 }

@@ -140,6 +140,30 @@ class ModelUpdateKafkaITCase {
                     .contains("instance 0: ACCEPTED, serving version 2")
                     .contains("instance 1: ACCEPTED, serving version 2");
             reader.awaitStatuses(s -> s.getStatus().equals("ACCEPTED"), 2);
+            // A blank version is refused as unreadable; the answers still reach the command, by request id.
+            StringWriter blankOut = new StringWriter();
+            cli.setOut(new PrintWriter(blankOut));
+            int blankCode = cli.execute(
+                    "models",
+                    "update",
+                    JOB,
+                    "--bootstrap",
+                    KAFKA.bootstrapServers(),
+                    "--uri",
+                    modelB.toString(),
+                    "--model-version",
+                    " ",
+                    "--topic",
+                    updates,
+                    "--status-topic",
+                    status,
+                    "--instances",
+                    "2");
+            assertThat(blankCode).as(blankOut.toString()).isEqualTo(1);
+            assertThat(blankOut.toString())
+                    .contains("instance 0: REFUSED, serving version 2 (model update has no \"version\"")
+                    .contains("instance 1: REFUSED, serving version 2 (model update has no \"version\"");
+            reader.awaitStatuses(s -> s.getStatus().equals("REFUSED"), 4);
             FailOnceArmed.ARMED.set(true);
             produceSteps(producer, input, STEPS + 2, STEPS + 5);
             reader.awaitForecasts(KEYS * (STEPS + 5));
@@ -152,7 +176,7 @@ class ModelUpdateKafkaITCase {
                     .as("the failure was injected after the update")
                     .isTrue();
             List<ModelStatus> statuses = reader.statuses;
-            assertThat(statuses).hasSize(4);
+            assertThat(statuses).hasSize(6);
             assertThat(statuses.subList(0, 2))
                     .allSatisfy(s -> assertThat(s.getReason()).contains("cannot load it"))
                     .extracting(ModelStatus::getActiveVersion)
@@ -160,6 +184,10 @@ class ModelUpdateKafkaITCase {
             assertThat(statuses.subList(2, 4))
                     .extracting(s -> s.getSubtask() + ":" + s.getActiveVersion())
                     .containsExactlyInAnyOrder("0:2", "1:2");
+            assertThat(statuses.subList(2, 6))
+                    .extracting(ModelStatus::getRequestId)
+                    .doesNotContainNull()
+                    .hasSize(4);
 
             assertThat(reader.ids).doesNotHaveDuplicates();
             assertThat(reader.total).isEqualTo(KEYS * 2 * STEPS);

@@ -200,6 +200,31 @@ class RnnModelUpdateTest {
     }
 
     @Test
+    void shouldRefuseAModelOverTheSizeLimitWithoutReadingItAndEchoTheRequestId() throws Exception {
+        Path huge = dir.resolve("huge.onnx");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(2L << 30); // sparse: nothing to read, were it read
+        }
+        Map<String, Object> values = new HashMap<>();
+        values.put("kafka.bootstrap", "unused:9092");
+        values.put("model.path", modelA.toString());
+        values.put("model-updates.enabled", "true");
+        values.put("model-updates.max-bytes", "1000000");
+        try (var h = harness(TickJobConfig.from(values), null)) {
+            update(h, to(huge, "huge", false).withRequestId("req-huge"));
+            update(h, to(modelB, "2", false).withRequestId("req-b"));
+            List<ModelStatusRecord> status = awaitStatuses(h, 2);
+
+            assertThat(status.get(0).status).isEqualTo(ModelStatusRecord.REFUSED);
+            assertThat(status.get(0).requestId).isEqualTo("req-huge");
+            assertThat(status.get(0).reason)
+                    .contains("is 2,147,483,648 bytes; expected at most 1,000,000 bytes (model-updates.max-bytes)");
+            assertThat(status.get(1).status).isEqualTo(ModelStatusRecord.ACCEPTED);
+            assertThat(status.get(1).requestId).isEqualTo("req-b");
+        }
+    }
+
+    @Test
     void shouldRestoreTheModelThatWasRunningUnlessTheConfigurationNamesAnother() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness(config(modelA), null)) {

@@ -157,6 +157,27 @@ class RnnStepOperatorTest {
     }
 
     @Test
+    void shouldDeadLetterValuesBeyondFloatRangeOnceStandardizedAndStepTheRest() throws Exception {
+        // std 1e-3 takes 1e36 to 1e39: finite as a double, infinite as the cell's float input.
+        try (var h = harness(Map.of("model.mean", "0", "model.std", "0.001"))) {
+            send(h, tick("a", 1, 0.1));
+            send(h, tick("a", 2, 1e36));
+            send(h, tick("a", 3, 0.3));
+            h.processWatermark(new Watermark(3));
+
+            assertThat(h.extractOutputValues()).extracting(f -> f.inputs[0]).containsExactly(0.1, 0.3);
+            assertThat(h.extractOutputValues())
+                    .allSatisfy(f -> assertThat(f.outputs[0]).isFinite());
+            List<DeadLetterRecord> dead = new ArrayList<>();
+            h.getSideOutput(RnnStepOperator.DEAD_LETTERS).forEach(r -> dead.add(r.getValue()));
+            assertThat(dead).extracting(d -> d.reason).containsExactly("OUT_OF_RANGE");
+            assertThat(dead.get(0).error)
+                    .contains("values[0] = 1.0E36 is 1.0000000000000001E39 once standardized")
+                    .contains("std 0.001");
+        }
+    }
+
+    @Test
     void shouldBatchManyKeysAcrossSeveralCallsWithTheSameResults() throws Exception {
         try (var h = harness(Map.of("batch.max-size", "2"))) {
             for (int k = 0; k < 5; k++) {

@@ -108,19 +108,33 @@ class TickForecasterKafkaITCase {
                 .as("checkpoints completed before the failure")
                 .isPositive();
         assertThat(reference.forecasts).hasSize(KEYS);
-        assertThat(reference.count).isEqualTo(ticks - 3 - 2);
+        assertThat(reference.forecasts.values())
+                .as("every key forecast at every step, after the microsecond ticks too")
+                .allSatisfy(steps -> assertThat(steps).hasSize(STEPS));
+        assertThat(reference.count).isEqualTo(ticks - 3 - 2 - 2);
         assertThat(failed.count).as("committed forecasts after the failover").isEqualTo(reference.count);
         assertThat(failed.ids).doesNotHaveDuplicates().hasSize(reference.count);
         assertThat(failed.forecasts).isEqualTo(reference.forecasts);
         assertThat(failed.deadReasons).containsExactlyInAnyOrderElementsOf(reference.deadReasons);
-        assertThat(reference.deadReasons).containsExactlyInAnyOrder("NOT_FINITE", "WRONG_WIDTH", "BAD_TICK");
+        assertThat(reference.deadReasons)
+                .containsExactlyInAnyOrder(
+                        "NOT_FINITE", "WRONG_WIDTH", "BAD_TICK", "FUTURE_TIMESTAMP", "FUTURE_TIMESTAMP");
     }
 
-    /** Ticks of KEYS sensors, slightly out of order within the bound, three bad ones, and a flush tick per partition. */
+    /**
+     * Ticks of KEYS sensors, slightly out of order within the bound, three bad ones, mid-stream a
+     * tick stamped in microseconds on each partition (it must not move the watermark past the
+     * later ticks), and a flush tick per partition.
+     */
     private static int produce(String topic) {
         int sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
             for (int step = 0; step < STEPS; step++) {
+                if (step == STEPS / 2) {
+                    for (int p = 0; p < 2; p++) {
+                        send(producer, topic, p, "micros-" + p, "{\"ts\":1700000003000000,\"value\":0}");
+                    }
+                }
                 for (int k = 0; k < KEYS; k++) {
                     // Every third key sends each pair of steps swapped: out of order by one step.
                     int s = k % 3 == 0 ? (step % 2 == 0 ? step + 1 : step - 1) : step;
@@ -144,7 +158,7 @@ class TickForecasterKafkaITCase {
                 send(producer, topic, p, "flush-" + p, "{\"ts\":" + end + ",\"value\":0}");
             }
             producer.flush();
-            return sent + 3 + 2;
+            return sent + 3 + 2 + 2;
         }
     }
 

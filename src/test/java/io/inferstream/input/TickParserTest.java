@@ -91,4 +91,53 @@ class TickParserTest {
         assertThatThrownBy(() -> parse("k", "{\"value\":1}"))
                 .hasMessageContaining("tick has no \"ts\"; expected epoch millis or ISO-8601");
     }
+
+    private static String error(byte[] key, String json) {
+        try {
+            TickParser.parse(key, json.getBytes(StandardCharsets.UTF_8));
+            throw new AssertionError("expected a rejection of " + json);
+        } catch (RejectedInputException e) {
+            return e.reason() + ": " + e.getMessage();
+        }
+    }
+
+    @Test
+    void shouldAcceptAWholeFloatAsEpochMillis() throws Exception {
+        assertThat(parse("k", "{\"ts\":1700000002500.0,\"value\":1}").ts).isEqualTo(1_700_000_002_500L);
+        assertThat(parse("k", "{\"ts\":1.7000000025E12,\"value\":1}").ts).isEqualTo(1_700_000_002_500L);
+    }
+
+    @Test
+    void shouldRefuseAFractionalOrOversizedTsNamingIt() {
+        assertThat(error(null, "{\"key\":\"k\",\"ts\":1700000002500.5,\"value\":1}"))
+                .isEqualTo("BAD_TICK: \"ts\" = 1.7000000025005E12 is not a whole number; expected epoch milliseconds"
+                        + " like 1700000000000");
+        assertThat(error(null, "{\"key\":\"k\",\"ts\":1e30,\"value\":1}")).startsWith("BAD_TICK: \"ts\" = 1.0E30");
+        // An integer past Long.MAX_VALUE must not wrap around into some other time.
+        assertThat(error(null, "{\"key\":\"k\",\"ts\":17000000000000000000000,\"value\":1}"))
+                .isEqualTo("BAD_TICK: \"ts\" = 17000000000000000000000 does not fit a long; expected epoch"
+                        + " milliseconds");
+        // Instant parses years up to 1,000,000,000; their millis overflow a long.
+        assertThat(error(null, "{\"key\":\"k\",\"ts\":\"+1000000000-01-01T00:00:00Z\",\"value\":1}"))
+                .startsWith("BAD_TICK: \"ts\" = '+1000000000-01-01T00:00:00Z': beyond the epoch milliseconds");
+    }
+
+    @Test
+    void shouldDeadLetterAKafkaKeyThatIsNotUtf8InsteadOfMergingIt() throws Exception {
+        byte[] invalid = {'s', (byte) 0xC3, '1'};
+        assertThat(error(invalid, "{\"ts\":1,\"value\":1}"))
+                .isEqualTo("INVALID_KEY: the Kafka key 73C331 is not valid UTF-8; expected a UTF-8 series key (or a"
+                        + " \"key\" in the tick)");
+        // Lenient decoding made both of these "s\uFFFD1".
+        assertThat(reason(null, "{\"ts\":1,\"value\":1}")).isEqualTo(RejectReason.MISSING_KEY);
+        assertThat(TickParser.parse(
+                                "sé1".getBytes(StandardCharsets.UTF_8),
+                                "{\"ts\":1,\"value\":1}".getBytes(StandardCharsets.UTF_8))
+                        .key)
+                .isEqualTo("sé1");
+        // The body's key wins; the record key is then not used, valid or not.
+        assertThat(TickParser.parse(invalid, "{\"key\":\"k\",\"ts\":1,\"value\":1}".getBytes(StandardCharsets.UTF_8))
+                        .key)
+                .isEqualTo("k");
+    }
 }

@@ -6,11 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
+import io.inferstream.avro.ModelStatus;
 import io.inferstream.config.OutputFormat;
+import io.inferstream.input.AvroSchemaHistory;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ModelStatusRecord;
+import io.inferstream.records.ModelUpdateRecord;
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
 class RecordEncoderTest {
@@ -77,5 +84,33 @@ class RecordEncoderTest {
         assertThat(RecordDecoder.describe(new byte[] {(byte) 0xC3, 1, 9, 9, 9, 9, 9, 9, 9, 9, 1}))
                 .startsWith("11 bytes, starting C3 01");
         assertThat(RecordDecoder.describe("{\"a\":1}".getBytes())).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void shouldCarryTheRequestIdOfAStatusAndStillReadStatusesWrittenBeforeIt() throws Exception {
+        ModelUpdateRecord update =
+                new ModelUpdateRecord("tick-forecaster", "models/b.onnx", "2", false).withRequestId("req-7");
+        ModelStatusRecord status =
+                ModelStatusRecord.of("tick-forecaster", 1, ModelStatusRecord.REFUSED, update, "1", "no");
+
+        ModelStatus avro = (ModelStatus) RecordDecoder.decodeAvro(RecordEncoder.encode(status, OutputFormat.AVRO));
+        JsonNode json = new ObjectMapper().readTree(RecordEncoder.encode(status, OutputFormat.JSON));
+        assertThat(avro.getRequestId()).isEqualTo("req-7");
+        assertThat(json.get("requestId").asText()).isEqualTo("req-7");
+
+        GenericRecord old = new GenericData.Record(AvroSchemaHistory.MODEL_STATUS_1);
+        old.put("job", "tick-forecaster");
+        old.put("subtask", 0);
+        old.put("status", "ACCEPTED");
+        old.put("activeVersion", "2");
+        old.put("at", 5L);
+        ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(
+                        GenericData.get(), AvroSchemaHistory.MODEL_STATUS_1)
+                .encode(old);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        ModelStatus decoded = (ModelStatus) RecordDecoder.decodeAvro(bytes);
+        assertThat(decoded.getActiveVersion()).isEqualTo("2");
+        assertThat(decoded.getRequestId()).isNull();
     }
 }
