@@ -15,6 +15,12 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
     private static final long serialVersionUID = 1L;
 
     private final KafkaInputDeserializer records = new KafkaInputDeserializer();
+    private final int maxKeyBytes;
+
+    /** Ticks whose keys or ids exceed {@code maxKeyBytes} (limits.max-key-bytes) are refused. */
+    public TickDeserializer(int maxKeyBytes) {
+        this.maxKeyBytes = maxKeyBytes;
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<TickInput> out)
@@ -22,7 +28,7 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
         records.deserialize(record, new Collector<KafkaInput>() {
             @Override
             public void collect(KafkaInput input) {
-                out.collect(TickInputs.parse(input));
+                out.collect(TickInputs.parse(input, maxKeyBytes));
             }
 
             @Override

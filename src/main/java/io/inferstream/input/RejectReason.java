@@ -29,5 +29,9 @@ public enum RejectReason {
     /** A tick behind the watermark: later than the allowed out-of-orderness. */
     LATE,
     /** A second tick of the same key with the same timestamp. */
-    DUPLICATE_TIMESTAMP
+    DUPLICATE_TIMESTAMP,
+    /** A record key, series key, image source or event id longer than limits.max-key-bytes. */
+    KEY_TOO_LARGE,
+    /** A step of the job failed on this record in a way no check foresaw; the error names the exception. */
+    INTERNAL_ERROR
 }
