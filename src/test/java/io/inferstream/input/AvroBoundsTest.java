@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferstream.avro.ImageEvent;
 import io.inferstream.avro.Tick;
+import io.inferstream.testing.AvroBombs;
 import io.inferstream.testing.Mutations;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -18,12 +18,11 @@ import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 
 class AvroBoundsTest {
-    /** Integer.MAX_VALUE - 8: Avro's own default limit, which it lets through. */
-    static final long HUGE = (1L << 31) - 9;
+    static final long HUGE = AvroBombs.HUGE;
 
     @Test
     void shouldRefuseAnArrayCountTheRecordCannotHoldBeforeAllocating() {
-        byte[] tick = hugeArrayTick();
+        byte[] tick = AvroBombs.hugeArrayTick();
 
         assertThat(tick).hasSize(37);
         assertThatThrownBy(() -> TickParser.parse(null, tick))
@@ -35,7 +34,7 @@ class AvroBoundsTest {
 
     @Test
     void shouldRefuseAStringLengthBeyondTheRecord() {
-        byte[] tick = hugeStringTick();
+        byte[] tick = AvroBombs.hugeStringTick();
 
         assertThatThrownBy(() -> TickParser.parse(null, tick))
                 .isInstanceOfSatisfying(RejectedInputException.class, e -> assertThat(e.reason())
@@ -49,14 +48,9 @@ class AvroBoundsTest {
                 .encode(ImageEvent.newBuilder()
                         .setImage(ByteBuffer.wrap(new byte[] {1, 2, 3}))
                         .build()));
-        // Four null unions (one byte each), then the image's length: claim a gigabyte.
-        ByteArrayOutputStream edited = new ByteArrayOutputStream();
-        edited.write(event, 0, SingleObjectAvro.HEADER_LENGTH + 4);
-        writeLong(edited, 1L << 30);
-        edited.write(new byte[] {1, 2, 3});
+        byte[] edited = AvroBombs.imageLengthLie(event, 1L << 30);
 
-        assertThatThrownBy(() -> SingleObjectAvro.decode(
-                        edited.toByteArray(), ImageEvent.getClassSchema(), ImageEvent.getDecoder()))
+        assertThatThrownBy(() -> SingleObjectAvro.decode(edited, ImageEvent.getClassSchema(), ImageEvent.getDecoder()))
                 .hasMessageContaining("bytes length 1073741824 at byte 14; only 3 bytes remain");
     }
 
@@ -91,11 +85,11 @@ class AvroBoundsTest {
                 .noDefault()
                 .endRecord();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        writeLong(body, -2); // two entries, then the block's size in bytes
-        writeLong(body, 6);
+        AvroBombs.writeLong(body, -2); // two entries, then the block's size in bytes
+        AvroBombs.writeLong(body, 6);
         body.write(new byte[] {2, 'a', 2, 2, 'b', 4});
-        writeLong(body, 0);
-        writeLong(body, 1); // enum symbol B
+        AvroBombs.writeLong(body, 0);
+        AvroBombs.writeLong(body, 1); // enum symbol B
 
         assertThatCode(() -> AvroBounds.check(body.toByteArray(), 0, schema)).doesNotThrowAnyException();
 
@@ -154,44 +148,6 @@ class AvroBoundsTest {
             }
         }
         assertThat(rejected).as("mutations refused").isBetween(1000, 19_999);
-    }
-
-    static byte[] hugeArrayTick() {
-        ByteArrayOutputStream out = header(Tick.getClassSchema());
-        writeLong(out, 0); // key: null
-        writeLong(out, 1_700_000_000_000L); // ts
-        writeLong(out, HUGE); // values: block count
-        out.write(new byte[37 - out.size()], 0, 37 - out.size());
-        return out.toByteArray();
-    }
-
-    static byte[] hugeStringTick() {
-        ByteArrayOutputStream out = header(Tick.getClassSchema());
-        writeLong(out, 1); // key: the string branch
-        writeLong(out, HUGE); // its length
-        out.write(new byte[20], 0, 20);
-        return out.toByteArray();
-    }
-
-    private static ByteArrayOutputStream header(Schema schema) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0xC3);
-        out.write(0x01);
-        byte[] fingerprint = ByteBuffer.allocate(8)
-                .order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(SingleObjectAvro.fingerprint(schema))
-                .array();
-        out.write(fingerprint, 0, 8);
-        return out;
-    }
-
-    static void writeLong(ByteArrayOutputStream out, long value) {
-        long zigzag = (value << 1) ^ (value >> 63);
-        while ((zigzag & ~0x7FL) != 0) {
-            out.write((int) ((zigzag & 0x7F) | 0x80));
-            zigzag >>>= 7;
-        }
-        out.write((int) zigzag);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
