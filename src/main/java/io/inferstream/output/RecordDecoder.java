@@ -8,6 +8,9 @@ import io.inferstream.avro.ModelUpdate;
 import io.inferstream.avro.Tick;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.input.SingleObjectAvro;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -31,6 +35,11 @@ public final class RecordDecoder {
         register(
                 DeadLetter.getClassSchema(),
                 b -> decode(() -> DeadLetter.getDecoder().decode(b)));
+        // Dead letters written before keyLength, valueLength and their digests were added.
+        Schema deadLetterV1 = resourceSchema("DeadLetter-v1.avsc");
+        BinaryMessageDecoder<DeadLetter> fromV1 = DeadLetter.createDecoder(null);
+        fromV1.addSchema(deadLetterV1);
+        register(deadLetterV1, b -> decode(() -> fromV1.decode(b)));
         register(
                 ImageEvent.getClassSchema(),
                 b -> decode(() -> ImageEvent.getDecoder().decode(b)));
@@ -47,6 +56,17 @@ public final class RecordDecoder {
     }
 
     private RecordDecoder() {}
+
+    private static Schema resourceSchema(String name) {
+        try (InputStream in = RecordDecoder.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("schema resource " + name + " is missing from the jar");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static synchronized void register(Schema schema, Function<byte[], SpecificRecord> decoder) {
         KNOWN.put(SingleObjectAvro.fingerprint(schema), decoder);

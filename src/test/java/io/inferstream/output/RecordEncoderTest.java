@@ -11,6 +11,9 @@ import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
 class RecordEncoderTest {
@@ -70,6 +73,33 @@ class RecordEncoderTest {
         assertThat(avro.getOffset()).isEqualTo(42);
         assertThat(Base64.getDecoder().decode(json.get("value").asText())).isEqualTo(d.value);
         assertThat(json.get("reason").asText()).isEqualTo("UNDECODABLE_IMAGE");
+    }
+
+    @Test
+    void shouldStillReadDeadLettersWrittenBeforeTheTruncationFields() throws Exception {
+        Schema v1;
+        try (var in = RecordDecoder.class.getResourceAsStream("DeadLetter-v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        GenericData.Record old = new GenericData.Record(v1);
+        old.put("job", "image-classifier");
+        old.put("topic", "images");
+        old.put("partition", 0);
+        old.put("offset", 3L);
+        old.put("value", ByteBuffer.wrap(new byte[] {9}));
+        old.put("recordTimestamp", 5L);
+        old.put("reason", "EMPTY_VALUE");
+        old.put("error", "empty");
+        old.put("failedAt", 6L);
+        byte[] written = new BinaryMessageEncoder<GenericData.Record>(GenericData.get(), v1)
+                .encode(old)
+                .array();
+
+        DeadLetter read = (DeadLetter) RecordDecoder.decodeAvro(written);
+
+        assertThat(read.getReason()).isEqualTo("EMPTY_VALUE");
+        assertThat(read.getOffset()).isEqualTo(3);
+        assertThat(read.getValueLength()).isNull();
     }
 
     @Test
