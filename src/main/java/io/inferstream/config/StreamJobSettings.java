@@ -11,6 +11,19 @@ import java.util.Map;
 public final class StreamJobSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Default of {@code limits.max-key-bytes}. A key is repeated in every prediction and dead
+     * letter and, in the tick job, is the key of the series' state; 1 KiB holds any id, UUID,
+     * sensor path or usual URL, while a key large enough to matter (megabytes) is a mistake.
+     */
+    public static final int DEFAULT_MAX_KEY_BYTES = 1024;
+    /**
+     * Default of {@code output.max-record-bytes}: under the producer's and the broker's default
+     * limits (max.request.size 1048576, message.max.bytes 1048588) with room for the record
+     * batch's own overhead, so outputs fit topics created with default settings.
+     */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
     public final String jobName;
     public final String bootstrapServers;
     public final String groupId;
@@ -26,6 +39,13 @@ public final class StreamJobSettings implements Serializable {
     public final String checkpointDir;
     public final long checkpointIntervalMs;
     public final Map<String, String> flinkSettings;
+    /** Record keys, series keys, image sources and event ids longer than this (UTF-8) are refused. */
+    public final int maxKeyBytes;
+    /**
+     * No record the job writes (key plus value) is larger: dead letters carry a truncated copy of
+     * longer originals; the producer's max.request.size is set to fit.
+     */
+    public final int maxRecordBytes;
 
     private StreamJobSettings(Settings s, String jobName, String defaultInput, String defaultOutput) {
         this.jobName = s.string("job.name", jobName);
@@ -45,6 +65,9 @@ public final class StreamJobSettings implements Serializable {
         this.checkpointDir = s.string("checkpoint.dir", null);
         this.checkpointIntervalMs = s.longValue("checkpoint.interval-ms", 1000, 10, 86_400_000);
         this.flinkSettings = Map.copyOf(s.section("flink."));
+        this.maxKeyBytes = s.intValue("limits.max-key-bytes", DEFAULT_MAX_KEY_BYTES, 1, 65_536);
+        this.maxRecordBytes =
+                s.intValue("output.max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 65_536, 256 * 1024 * 1024);
         if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic)) {
             throw ConfigException.of("topics.input", inputTopic, "a topic other than topics.output and topics.dlq");
         }

@@ -6,6 +6,7 @@ import io.inferstream.image.ImageDecoder;
 import io.inferstream.image.ImagePreprocessor;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.input.EventTimes;
+import io.inferstream.input.KeySizes;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.input.SingleObjectAvro;
@@ -29,19 +30,21 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("image-dead-letters") {};
 
-    private final String jobName;
+    private final DeadLetters deadLetters;
     private final ImageModelSpec spec;
     private final long maxPixels;
     private final int maxBytes;
+    private final int maxKeyBytes;
     private transient ImageDecoder decoder;
     private transient ImagePreprocessor preprocessor;
     private transient DeadLetterMetrics deadLetterMetrics;
 
     public ImageDecodeFunction(ImageJobConfig config, ImageModelSpec spec) {
-        this.jobName = config.common.jobName;
+        this.deadLetters = new DeadLetters(config.common);
         this.spec = spec;
         this.maxPixels = config.maxPixels;
         this.maxBytes = config.maxBytes;
+        this.maxKeyBytes = config.common.maxKeyBytes;
     }
 
     @Override
@@ -51,14 +54,30 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
         deadLetterMetrics = new DeadLetterMetrics(getRuntimeContext().getMetricGroup());
     }
 
+    /**
+     * Everything here concerns one record, so any failure, foreseen or not, rejects that record
+     * alone: a RuntimeException (a decoder bug, an image that trips ImageIO) becomes an
+     * INTERNAL_ERROR dead letter rather than a restart that would meet the same record again.
+     * Errors are not caught: the size limits keep OutOfMemoryError from happening here.
+     */
     @Override
     public void processElement(KafkaInput input, Context ctx, Collector<ImageTask> out) {
+        ImageTask task;
         try {
-            out.collect(toTask(input));
+            task = toTask(input);
         } catch (RejectedInputException e) {
-            deadLetterMetrics.count(e.reason().name());
-            ctx.output(DEAD_LETTERS, DeadLetterRecord.of(jobName, input, e));
+            reject(input, ctx, e);
+            return;
+        } catch (RuntimeException e) {
+            reject(input, ctx, RejectedInputException.internalError("decoding the image", e));
+            return;
         }
+        out.collect(task);
+    }
+
+    private void reject(KafkaInput input, Context ctx, RejectedInputException e) {
+        deadLetterMetrics.count(e.reason().name());
+        ctx.output(DEAD_LETTERS, deadLetters.of(input, e));
     }
 
     ImageTask toTask(KafkaInput input) throws RejectedInputException {
@@ -71,6 +90,7 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
                     RejectReason.VALUE_TOO_LARGE,
                     "value is " + value.length + " bytes; the limit (limits.max-bytes) is " + maxBytes);
         }
+        KeySizes.check(input.key, "the record key", maxKeyBytes);
         String id = input.eventIdHeader;
         String source = input.key == null ? null : new String(input.key, StandardCharsets.UTF_8);
         Long eventTime = input.eventTimeHeader == null
@@ -79,11 +99,21 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
         byte[] imageBytes = value;
         if (SingleObjectAvro.hasMarker(value)) {
             ImageEvent event = SingleObjectAvro.decode(value, ImageEvent.getClassSchema(), ImageEvent.getDecoder());
-            id = event.getId() != null ? event.getId() : id;
-            source = event.getSource() != null ? event.getSource() : source;
-            eventTime = event.getEventTime() != null ? event.getEventTime().toEpochMilli() : eventTime;
+            if (event.getId() != null) {
+                id = event.getId();
+            }
+            if (event.getSource() != null) {
+                source = event.getSource();
+            }
+            // Not a conditional expression: its long branch would unbox a null Long (the schema's
+            // default eventTime, without an event-time header) and throw.
+            if (event.getEventTime() != null) {
+                eventTime = event.getEventTime().toEpochMilli();
+            }
             imageBytes = bytes(event.getImage());
         }
+        KeySizes.check(id, "the event id", maxKeyBytes);
+        KeySizes.check(source, "the image source", maxKeyBytes);
         float[] pixels = preprocessor.toTensor(decoder.decode(imageBytes));
         return new ImageTask(
                 id != null ? id : input.coordinates(), source, eventTime != null ? eventTime : input.timestamp, pixels);

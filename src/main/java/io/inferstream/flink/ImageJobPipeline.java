@@ -34,6 +34,7 @@ public final class ImageJobPipeline {
                     "output.top-k", config.topK, "at most the model's " + spec.numClasses() + " classes");
         }
         StreamJobSettings s = config.common;
+        PredictionSizes.checkImage(s, spec, config.topK);
         DataStream<KafkaInput> in = env.fromSource(
                         KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
                 .uid("image-source");

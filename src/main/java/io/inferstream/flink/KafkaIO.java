@@ -1,5 +1,6 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.ConfigException;
 import io.inferstream.config.Delivery;
 import io.inferstream.config.ModelUpdateSettings;
 import io.inferstream.config.StreamJobSettings;
@@ -26,6 +27,9 @@ public final class KafkaIO {
      * one hour makes the producer's initialization fail and the job restart forever.
      */
     public static final long TRANSACTION_TIMEOUT_MS = 10 * 60 * 1000;
+
+    /** A record batch's header and one record's framing, which Kafka counts against max.request.size. */
+    static final int RECORD_OVERHEAD_BYTES = 1024;
 
     private KafkaIO() {}
 
@@ -92,6 +96,7 @@ public final class KafkaIO {
                 new ProducerRecord<>(topic, null, null, key.apply(element), value.apply(element));
         Properties producer = clientProperties(s);
         producer.setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT_MS));
+        sizeRequests(producer, s.maxRecordBytes);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setKafkaProducerConfig(producer)
@@ -103,6 +108,35 @@ public final class KafkaIO {
                 // Unique per job and topic so two jobs on one cluster never fence each other.
                 .setTransactionalIdPrefix(s.jobName + "-" + topic)
                 .build();
+    }
+
+    /**
+     * Makes the producer accept the largest record the job writes (output.max-record-bytes plus
+     * Kafka's framing): a record over max.request.size fails the send, the checkpoint and the
+     * job, and the restarted job meets the same record again. A larger setting of the user's
+     * stands. The topics must accept such records too (their max.message.bytes); the default
+     * output.max-record-bytes fits a broker's defaults.
+     */
+    static void sizeRequests(Properties producer, int maxRecordBytes) {
+        long needed = (long) maxRecordBytes + RECORD_OVERHEAD_BYTES;
+        long requestSize = Math.max(needed, longProperty(producer, "max.request.size", 1_048_576));
+        producer.setProperty("max.request.size", Long.toString(requestSize));
+        // The producer also refuses a record larger than its whole buffer.
+        if (longProperty(producer, "buffer.memory", 33_554_432) < 2 * requestSize) {
+            producer.setProperty("buffer.memory", Long.toString(2 * requestSize));
+        }
+    }
+
+    private static long longProperty(Properties properties, String key, long defaultValue) {
+        String value = properties.getProperty(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw ConfigException.of("kafka.properties." + key, value, "a number of bytes");
+        }
     }
 
     /** The user's kafka.properties.* pass-through (security settings and the like). */

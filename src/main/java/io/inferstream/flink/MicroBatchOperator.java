@@ -130,6 +130,8 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
             liveModel().poll();
         }
         long start = System.nanoTime();
+        // One ONNX call for the whole batch: its failure is the model's or the runtime's, not one
+        // record's (each image was decoded and checked upstream), so it fails the job.
         List<OUT> results = function.apply(buffer);
         metrics.call(buffer.size(), System.nanoTime() - start);
         if (results.size() != buffer.size()) {

@@ -93,6 +93,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private transient volatile long liveKeys;
 
     private transient DeadLetterMetrics deadLetterMetrics;
+    private final DeadLetters deadLetters;
 
     public RnnStepOperator(TickJobConfig config, RnnCellSpec spec) {
         this.jobName = config.common.jobName;
@@ -100,6 +101,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         this.maxBatch = config.maxBatchSize;
         this.ttlMs = config.stateTtlMs;
         this.resetOnModelChange = config.resetStateOnModelChange;
+        this.deadLetters = new DeadLetters(config.common);
         this.model = config.inferenceEnabled
                 ? new LiveModel<>(
                         jobName,
@@ -195,6 +197,12 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         }
     }
 
+    /**
+     * Per record only comparisons and state writes happen here: parsing and checks ran upstream,
+     * where a failure rejects its tick alone. A failing state backend or ONNX call (in {@link
+     * #stepReadyKeys}, one call for a batch of keys) concerns no single record and fails the job,
+     * to be restored from the last checkpoint.
+     */
     @Override
     public void processElement(StreamRecord<TickInput> element) throws Exception {
         TickInput tick = element.getValue();
@@ -223,7 +231,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
 
     private void reject(TickInput tick, RejectReason reason, String error) {
         deadLetterMetrics.count(reason.name());
-        DeadLetterRecord dead = DeadLetterRecord.of(jobName, tick.raw, new RejectedInputException(reason, error));
+        DeadLetterRecord dead = deadLetters.of(tick.raw, new RejectedInputException(reason, error));
         output.collect(DEAD_LETTERS, new StreamRecord<>(dead));
     }
 

@@ -17,11 +17,17 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
     private static final long serialVersionUID = 1L;
 
     private final KafkaInputDeserializer records = new KafkaInputDeserializer();
+    private final int maxKeyBytes;
     private final long maxFutureMs;
     /** Not checkpointed, like the watermark generators: a restored reader starts from the wall clock. */
     private transient EventTimeGuard guard;
 
-    public TickDeserializer(long maxFutureMs) {
+    /**
+     * Ticks whose keys or ids exceed {@code maxKeyBytes} (limits.max-key-bytes), or whose time is
+     * more than {@code maxFutureMs} ahead (order.max-future-ms), are refused.
+     */
+    public TickDeserializer(int maxKeyBytes, long maxFutureMs) {
+        this.maxKeyBytes = maxKeyBytes;
         this.maxFutureMs = maxFutureMs;
     }
 
@@ -31,7 +37,7 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
         records.deserialize(record, new Collector<KafkaInput>() {
             @Override
             public void collect(KafkaInput input) {
-                out.collect(TickInputs.guard(TickInputs.parse(input), guard()));
+                out.collect(TickInputs.guard(TickInputs.parse(input, maxKeyBytes), guard()));
             }
 
             @Override

@@ -1,7 +1,9 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.input.EventTimeGuard;
+import io.inferstream.input.KeySizes;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.input.TickParser;
 import io.inferstream.records.KafkaInput;
@@ -14,22 +16,45 @@ public final class TickInputs {
 
     private TickInputs() {}
 
-    /** Parses a record; a failure is kept on the tick (with the record) for the dead-letter topic. */
+    /** Parses a record under the default {@code limits.max-key-bytes}. */
     public static TickInput parse(KafkaInput raw) {
+        return parse(raw, StreamJobSettings.DEFAULT_MAX_KEY_BYTES);
+    }
+
+    /**
+     * Parses a record; a failure is kept on the tick (with the record) for the dead-letter topic.
+     * Keys and ids over {@code maxKeyBytes} are refused here, before the tick is keyed: as keys of
+     * keyed state they would be checkpointed and restored with it. Parsing concerns this record
+     * alone, so an unforeseen RuntimeException rejects it as INTERNAL_ERROR; it runs in the Kafka
+     * source, where a throw would fail the job and meet the same record after the restart.
+     */
+    public static TickInput parse(KafkaInput raw, int maxKeyBytes) {
         TickInput tick = new TickInput();
         tick.raw = raw;
         try {
+            KeySizes.check(raw.key, "the record key", maxKeyBytes);
             TickParser.Parsed parsed = TickParser.parse(raw.key, raw.value);
+            KeySizes.check(parsed.key, "the tick's key", maxKeyBytes);
+            KeySizes.check(parsed.id, "the tick's id", maxKeyBytes);
             tick.key = parsed.key;
             tick.ts = parsed.ts;
             tick.values = parsed.values;
             tick.id = parsed.id != null ? parsed.id : raw.coordinates();
         } catch (RejectedInputException e) {
-            tick.rejectReason = e.reason().name();
-            tick.rejectError = e.getMessage();
-            tick.ts = raw.timestamp;
+            rejected(tick, e);
+        } catch (RuntimeException e) {
+            rejected(tick, RejectedInputException.internalError("parsing the tick", e));
         }
         return tick;
+    }
+
+    private static void rejected(TickInput tick, RejectedInputException e) {
+        tick.key = null;
+        tick.values = null;
+        tick.id = null;
+        tick.rejectReason = e.reason().name();
+        tick.rejectError = e.getMessage();
+        tick.ts = tick.raw.timestamp;
     }
 
     /**

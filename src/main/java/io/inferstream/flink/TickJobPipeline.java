@@ -41,6 +41,7 @@ public final class TickJobPipeline {
                 ModelFiles.read(config.modelPath),
                 config.modelOverrides,
                 JobEnvironments.inspectionOptions(env, config.onnx));
+        PredictionSizes.checkTick(config.common, spec);
         DataStream<ModelUpdateRecord> updates = KafkaIO.modelUpdates(env, config.common, config.modelUpdates, "tick");
         sinks(TickForecasterJob.build(source(env, config), updates, config, spec), config);
         return spec;
@@ -50,7 +51,7 @@ public final class TickJobPipeline {
     public static DataStream<TickInput> source(StreamExecutionEnvironment env, TickJobConfig config) {
         StreamJobSettings s = config.common;
         return env.fromSource(
-                        KafkaIO.source(s, new TickDeserializer(config.maxFutureMs)),
+                        KafkaIO.source(s, new TickDeserializer(s.maxKeyBytes, config.maxFutureMs)),
                         TickInputs.watermarks(config),
                         "kafka: " + s.inputTopic)
                 .uid("tick-source");

@@ -19,13 +19,13 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("tick-parse-dead-letters") {};
 
-    private final String jobName;
+    private final DeadLetters deadLetters;
     private final int features;
     private final boolean needsPositive;
     private transient DeadLetterMetrics deadLetterMetrics;
 
     public TickValidateFunction(TickJobConfig config, RnnCellSpec spec) {
-        this.jobName = config.common.jobName;
+        this.deadLetters = new DeadLetters(config.common);
         this.features = spec.features;
         this.needsPositive = spec.transform == RnnCellSpec.Transform.LOG_RETURN;
     }
@@ -35,15 +35,24 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
         deadLetterMetrics = new DeadLetterMetrics(getRuntimeContext().getMetricGroup());
     }
 
+    /** A check that fails unforeseen rejects its tick alone, as INTERNAL_ERROR: it concerns that tick only. */
     @Override
     public void processElement(TickInput tick, Context ctx, Collector<TickInput> out) {
         try {
             check(tick);
-            out.collect(tick);
         } catch (RejectedInputException e) {
-            deadLetterMetrics.count(e.reason().name());
-            ctx.output(DEAD_LETTERS, DeadLetterRecord.of(jobName, tick.raw, e));
+            reject(tick, ctx, e);
+            return;
+        } catch (RuntimeException e) {
+            reject(tick, ctx, RejectedInputException.internalError("validating the tick", e));
+            return;
         }
+        out.collect(tick);
+    }
+
+    private void reject(TickInput tick, Context ctx, RejectedInputException e) {
+        deadLetterMetrics.count(e.reason().name());
+        ctx.output(DEAD_LETTERS, deadLetters.of(tick.raw, e));
     }
 
     private void check(TickInput tick) throws RejectedInputException {

@@ -1,5 +1,6 @@
 package io.inferstream.input;
 
+import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.ModelUpdate;
 import java.io.IOException;
@@ -20,12 +21,17 @@ public final class AvroSchemaHistory {
 
     public static final Schema MODEL_STATUS_1 = load("ModelStatus-1.avsc");
 
+    /** DeadLetter before keyLength, keySha256, valueLength and valueSha256. */
+    public static final Schema DEAD_LETTER_1 = load("DeadLetter-1.avsc");
+
     public static final BinaryMessageDecoder<ModelUpdate> MODEL_UPDATES = ModelUpdate.createDecoder(null);
     public static final BinaryMessageDecoder<ModelStatus> MODEL_STATUSES = ModelStatus.createDecoder(null);
+    public static final BinaryMessageDecoder<DeadLetter> DEAD_LETTERS = DeadLetter.createDecoder(null);
 
     static {
         MODEL_UPDATES.addSchema(MODEL_UPDATE_1);
         MODEL_STATUSES.addSchema(MODEL_STATUS_1);
+        DEAD_LETTERS.addSchema(DEAD_LETTER_1);
     }
 
     private AvroSchemaHistory() {}
@@ -37,6 +43,9 @@ public final class AvroSchemaHistory {
         }
         if (current.getFullName().equals(ModelStatus.getClassSchema().getFullName())) {
             return List.of(MODEL_STATUS_1);
+        }
+        if (current.getFullName().equals(DeadLetter.getClassSchema().getFullName())) {
+            return List.of(DEAD_LETTER_1);
         }
         return List.of();
     }

@@ -39,5 +39,9 @@ public enum RejectReason {
     /** A finite tick value that no longer fits a 32-bit float once standardized for the model. */
     OUT_OF_RANGE,
     /** A Kafka record key, used as the series key, that is not valid UTF-8. */
-    INVALID_KEY
+    INVALID_KEY,
+    /** A record key, series key, image source or event id longer than limits.max-key-bytes. */
+    KEY_TOO_LARGE,
+    /** A step of the job failed on this record in a way no check foresaw; the error names the exception. */
+    INTERNAL_ERROR
 }

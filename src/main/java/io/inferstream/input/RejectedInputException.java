@@ -16,6 +16,15 @@ public class RejectedInputException extends Exception {
         this.reason = reason;
     }
 
+    /**
+     * An unforeseen failure of a per-record step, as a rejection of that record: the exception's
+     * class and message become the dead letter's error.
+     */
+    public static RejectedInputException internalError(String step, RuntimeException e) {
+        return new RejectedInputException(
+                RejectReason.INTERNAL_ERROR, step + " failed: " + e.getClass().getName() + ": " + e.getMessage(), e);
+    }
+
     public RejectReason reason() {
         return reason;
     }

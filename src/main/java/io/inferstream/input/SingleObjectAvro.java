@@ -25,7 +25,10 @@ public final class SingleObjectAvro {
         return SchemaNormalization.parsingFingerprint64(schema);
     }
 
-    /** Decodes a value that has the marker, rejecting unknown fingerprints and broken bodies. */
+    /**
+     * Decodes a value that has the marker, rejecting unknown fingerprints and broken bodies;
+     * lengths and counts are checked against the value's size first ({@link AvroBounds}).
+     */
     public static <T> T decode(byte[] value, Schema schema, BinaryMessageDecoder<T> decoder)
             throws RejectedInputException {
         if (value.length < HEADER_LENGTH) {
@@ -43,6 +46,8 @@ public final class SingleObjectAvro {
                             "Avro schema fingerprint %016x is unknown; expected %s (%016x)",
                             actual, schema.getFullName(), expected));
         }
+        // Before Avro allocates anything for lengths and counts the record cannot hold.
+        AvroBounds.check(value, HEADER_LENGTH, schema);
         try {
             return decoder.decode(value);
         } catch (Exception e) {

@@ -31,9 +31,10 @@ public final class RecordDecoder {
         register(
                 ImagePrediction.getClassSchema(),
                 b -> decode(() -> ImagePrediction.getDecoder().decode(b)));
-        register(
-                DeadLetter.getClassSchema(),
-                b -> decode(() -> DeadLetter.getDecoder().decode(b)));
+        // Dead letters written before keyLength, valueLength and their digests were added, too.
+        for (Schema schema : schemaAndEarlier(DeadLetter.getClassSchema())) {
+            register(schema, b -> decode(() -> AvroSchemaHistory.DEAD_LETTERS.decode(b)));
+        }
         register(
                 ImageEvent.getClassSchema(),
                 b -> decode(() -> ImageEvent.getDecoder().decode(b)));

@@ -60,6 +60,10 @@ public final class RecordEncoder {
                 .setReason(d.reason)
                 .setError(d.error)
                 .setFailedAt(Instant.ofEpochMilli(d.failedAt))
+                .setKeyLength(d.keyLength)
+                .setKeySha256(d.keySha256)
+                .setValueLength(d.valueLength)
+                .setValueSha256(d.valueSha256)
                 .build();
     }
 
@@ -155,6 +159,10 @@ public final class RecordEncoder {
         json.put("reason", d.reason);
         json.put("error", d.error);
         json.put("failedAt", d.failedAt);
+        json.put("keyLength", d.keyLength);
+        json.put("keySha256", d.keySha256);
+        json.put("valueLength", d.valueLength);
+        json.put("valueSha256", d.valueSha256);
         return writeJson(json);
     }
 

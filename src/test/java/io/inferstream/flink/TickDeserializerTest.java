@@ -2,6 +2,7 @@ package io.inferstream.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.records.TickInput;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ class TickDeserializerTest {
             "kafka.bootstrap", "unused:9092",
             "model.path", model().toString(),
             "order.max-out-of-orderness-ms", "1000"));
-    private final TickDeserializer deserializer = new TickDeserializer(config.maxFutureMs);
+    private final TickDeserializer deserializer = new TickDeserializer(StreamJobSettings.DEFAULT_MAX_KEY_BYTES, config.maxFutureMs);
     private final WatermarkStrategy<TickInput> strategy = TickInputs.watermarks(config);
     private final TimestampAssigner<TickInput> assigner =
             strategy.createTimestampAssigner(UnregisteredMetricsGroup::new);

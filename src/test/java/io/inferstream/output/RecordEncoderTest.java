@@ -15,6 +15,8 @@ import io.inferstream.records.ModelStatusRecord;
 import io.inferstream.records.ModelUpdateRecord;
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import io.inferstream.input.AvroSchemaHistory;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -77,6 +79,30 @@ class RecordEncoderTest {
         assertThat(avro.getOffset()).isEqualTo(42);
         assertThat(Base64.getDecoder().decode(json.get("value").asText())).isEqualTo(d.value);
         assertThat(json.get("reason").asText()).isEqualTo("UNDECODABLE_IMAGE");
+    }
+
+    @Test
+    void shouldStillReadDeadLettersWrittenBeforeTheTruncationFields() throws Exception {
+        Schema v1 = AvroSchemaHistory.DEAD_LETTER_1;
+        GenericData.Record old = new GenericData.Record(v1);
+        old.put("job", "image-classifier");
+        old.put("topic", "images");
+        old.put("partition", 0);
+        old.put("offset", 3L);
+        old.put("value", ByteBuffer.wrap(new byte[] {9}));
+        old.put("recordTimestamp", 5L);
+        old.put("reason", "EMPTY_VALUE");
+        old.put("error", "empty");
+        old.put("failedAt", 6L);
+        byte[] written = new BinaryMessageEncoder<GenericData.Record>(GenericData.get(), v1)
+                .encode(old)
+                .array();
+
+        DeadLetter read = (DeadLetter) RecordDecoder.decodeAvro(written);
+
+        assertThat(read.getReason()).isEqualTo("EMPTY_VALUE");
+        assertThat(read.getOffset()).isEqualTo(3);
+        assertThat(read.getValueLength()).isNull();
     }
 
     @Test
