@@ -35,7 +35,8 @@ class TickDeserializerTest {
             "kafka.bootstrap", "unused:9092",
             "model.path", model().toString(),
             "order.max-out-of-orderness-ms", "1000"));
-    private final TickDeserializer deserializer = new TickDeserializer(StreamJobSettings.DEFAULT_MAX_KEY_BYTES, config.maxFutureMs);
+    private final TickDeserializer deserializer =
+            new TickDeserializer(StreamJobSettings.DEFAULT_MAX_KEY_BYTES, config.maxFutureMs);
     private final WatermarkStrategy<TickInput> strategy = TickInputs.watermarks(config);
     private final TimestampAssigner<TickInput> assigner =
             strategy.createTimestampAssigner(UnregisteredMetricsGroup::new);

@@ -15,7 +15,6 @@ import io.inferstream.records.ModelStatusRecord;
 import io.inferstream.records.ModelUpdateRecord;
 import java.nio.ByteBuffer;
 import java.util.Base64;
-import io.inferstream.input.AvroSchemaHistory;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
