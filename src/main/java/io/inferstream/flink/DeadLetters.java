@@ -26,6 +26,6 @@ final class DeadLetters implements Serializable {
     }
 
     DeadLetterRecord of(KafkaInput input, RejectedInputException e) {
-        return DeadLetterRecord.of(jobName, input, e, maxKeyCopy, maxValueCopy);
+        return DeadLetterRecord.of(jobName, input, e.reason().name(), e.getMessage(), maxKeyCopy, maxValueCopy);
     }
 }

@@ -1,6 +1,5 @@
 package io.inferstream.records;
 
-import io.inferstream.input.RejectedInputException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -38,11 +37,12 @@ public class DeadLetterRecord {
     public DeadLetterRecord() {}
 
     /**
-     * A dead letter for an input record and the rejection that stopped it, with at most {@code
-     * maxKeyCopy} bytes of its key and {@code maxValueCopy} bytes of its value.
+     * A dead letter for an input record and why it was refused ({@code reason}, a RejectReason's
+     * name, and the readable {@code error}), with at most {@code maxKeyCopy} bytes of its key and
+     * {@code maxValueCopy} bytes of its value.
      */
     public static DeadLetterRecord of(
-            String job, KafkaInput input, RejectedInputException e, int maxKeyCopy, int maxValueCopy) {
+            String job, KafkaInput input, String reason, String error, int maxKeyCopy, int maxValueCopy) {
         DeadLetterRecord d = new DeadLetterRecord();
         d.job = job;
         d.topic = input.topic;
@@ -61,8 +61,8 @@ public class DeadLetterRecord {
             d.valueSha256 = sha256(input.value);
         }
         d.recordTimestamp = input.timestamp;
-        d.reason = e.reason().name();
-        d.error = truncate(String.valueOf(e.getMessage()));
+        d.reason = reason;
+        d.error = truncate(String.valueOf(error));
         d.failedAt = System.currentTimeMillis();
         return d;
     }

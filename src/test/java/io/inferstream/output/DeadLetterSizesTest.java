@@ -8,7 +8,6 @@ import io.inferstream.config.OutputFormat;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.input.RejectReason;
-import io.inferstream.input.RejectedInputException;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.KafkaInput;
 import java.util.HashMap;
@@ -39,11 +38,7 @@ class DeadLetterSizesTest {
         char worst = format.equals("json") ? '\u0001' : '\uFFFF';
         String error = String.valueOf(worst).repeat(DeadLetterRecord.MAX_ERROR_CHARS * 2);
         DeadLetterRecord d = DeadLetterRecord.of(
-                s.jobName,
-                input,
-                new RejectedInputException(RejectReason.NON_POSITIVE_VALUE, error),
-                s.maxKeyBytes,
-                valueCopy);
+                s.jobName, input, RejectReason.NON_POSITIVE_VALUE.name(), error, s.maxKeyBytes, valueCopy);
         d.failedAt = Long.MIN_VALUE;
 
         int written = d.key.length + RecordEncoder.encode(d, s.outputFormat).length;

@@ -2,8 +2,6 @@ package io.inferstream.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferstream.input.RejectReason;
-import io.inferstream.input.RejectedInputException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -18,7 +16,7 @@ class DeadLetterRecordTest {
         new Random(1).nextBytes(value);
         KafkaInput input = new KafkaInput("images", 1, 7, 42, new byte[] {1, 2, 3}, value);
 
-        DeadLetterRecord d = DeadLetterRecord.of("job", input, rejection("no"), 16, 1000);
+        DeadLetterRecord d = DeadLetterRecord.of("job", input, "KEY_TOO_LARGE", "no", 16, 1000);
 
         assertThat(d.value).isEqualTo(Arrays.copyOf(value, 1000));
         assertThat(d.valueLength).isEqualTo(5000);
@@ -36,7 +34,7 @@ class DeadLetterRecordTest {
         byte[] value = new byte[1000];
         KafkaInput input = new KafkaInput("ticks", 0, 1, 2, new byte[16], value);
 
-        DeadLetterRecord d = DeadLetterRecord.of("job", input, rejection("no"), 16, 1000);
+        DeadLetterRecord d = DeadLetterRecord.of("job", input, "KEY_TOO_LARGE", "no", 16, 1000);
 
         assertThat(d.value).isSameAs(value);
         assertThat(d.valueLength).isNull();
@@ -50,7 +48,7 @@ class DeadLetterRecordTest {
         Arrays.fill(key, (byte) 'k');
         KafkaInput input = new KafkaInput("ticks", 0, 1, 2, key, new byte[] {'{', '}'});
 
-        DeadLetterRecord d = DeadLetterRecord.of("job", input, rejection("key too large"), 1024, 1000);
+        DeadLetterRecord d = DeadLetterRecord.of("job", input, "KEY_TOO_LARGE", "key too large", 1024, 1000);
 
         assertThat(d.key).hasSize(1024);
         assertThat(d.keyLength).isEqualTo(key.length);
@@ -63,16 +61,12 @@ class DeadLetterRecordTest {
         String smiles = "\uD83D\uDE00".repeat(3000);
         KafkaInput input = new KafkaInput("ticks", 0, 1, 2, null, new byte[1]);
 
-        DeadLetterRecord d = DeadLetterRecord.of("job", input, rejection("x" + smiles), 16, 16);
+        DeadLetterRecord d = DeadLetterRecord.of("job", input, "KEY_TOO_LARGE", "x" + smiles, 16, 16);
 
         assertThat(d.error)
                 .hasSizeLessThanOrEqualTo(DeadLetterRecord.MAX_ERROR_CHARS)
                 .endsWith("(6001 chars in all)");
         String kept = d.error.substring(0, d.error.indexOf("..."));
         assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).isFalse();
-    }
-
-    private static RejectedInputException rejection(String message) {
-        return new RejectedInputException(RejectReason.KEY_TOO_LARGE, message);
     }
 }
