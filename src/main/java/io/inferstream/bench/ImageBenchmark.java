@@ -2,13 +2,13 @@ package io.inferstream.bench;
 
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.config.ImageJobConfig;
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.flink.ImageJobPipeline;
 import io.inferstream.flink.JobEnvironments;
 import io.inferstream.inference.OnnxOptions;
-import io.inferstream.kafka.KafkaClients;
 import io.inferstream.kafka.Topics;
-import io.inferstream.models.SampleImages;
-import io.inferstream.process.Pacer;
+import io.inferstream.local.KafkaClients;
+import io.inferstream.local.Pacer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.inferstream.bench;
 
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.image.ImageDecoder;
 import io.inferstream.image.ImagePreprocessor;
 import io.inferstream.inference.ImageModelOverrides;
@@ -7,7 +8,6 @@ import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.ModelBytes;
 import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.inference.OnnxOptions;
-import io.inferstream.models.SampleImages;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

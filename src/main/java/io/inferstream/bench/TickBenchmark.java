@@ -1,13 +1,13 @@
 package io.inferstream.bench;
 
 import io.inferstream.config.TickJobConfig;
+import io.inferstream.demo.rnn.DemoRnnTrainer;
+import io.inferstream.demo.rnn.SyntheticTicks;
 import io.inferstream.flink.TickJobPipeline;
 import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.kafka.KafkaClients;
 import io.inferstream.kafka.Topics;
-import io.inferstream.ticks.DemoRnnTrainer;
-import io.inferstream.ticks.SyntheticTicks;
+import io.inferstream.local.KafkaClients;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.inferstream.cli;
 
-import io.inferstream.kafka.LocalKafkaBroker;
+import io.inferstream.local.LocalKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,16 +1,16 @@
 package io.inferstream.cli;
 
-import io.inferstream.cluster.LocalFlinkCluster;
+import io.inferstream.config.JobArguments;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.flink.JobCheckpoints;
 import io.inferstream.flink.JobStart;
 import io.inferstream.flink.PreparedJob;
+import io.inferstream.local.LocalFlinkCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -112,15 +112,15 @@ public final class ClusterCommand implements Runnable {
             List<String> args = new ArrayList<>();
             args.add(job);
             args.addAll(jobArgs);
-            JobMain parsed = new JobMain();
-            new CommandLine(parsed).parseArgs(args.toArray(String[]::new));
-            PreparedJob prepared = parsed.options.prepare();
+            // The job jar's own parser: what it refuses, this refuses before anything is uploaded.
+            JobArguments parsed = JobArguments.parse(args);
+            PreparedJob prepared = PreparedJob.load(parsed.job, parsed.config, parsed.overrides);
             if (prepared.settings.checkpointDir == null) {
                 // The job's checkpoints under the cluster's, in one folder per job name, where the
                 // next submit of the same job finds them.
                 args.addAll(List.of("--checkpoint-dir", cluster.checkpointsDir().toString()));
-                parsed.options.checkpointDir = cluster.checkpointsDir().toString();
-                prepared = parsed.options.prepare();
+                parsed = JobArguments.parse(args);
+                prepared = PreparedJob.load(parsed.job, parsed.config, parsed.overrides);
             }
             StreamJobSettings s = prepared.settings;
             List<String> running = cluster.rest().activeJobsNamed(s.jobName);
@@ -130,7 +130,7 @@ public final class ClusterCommand implements Runnable {
                         + "); expected one instance: stop it first (with a savepoint, which the next submit"
                         + " resumes from)");
             }
-            JobStart start = JobStart.decide(s, savepoint, parsed.options.fromScratch, JobCheckpoints.jobDir(s));
+            JobStart start = JobStart.decide(s, savepoint, parsed.fromScratch, JobCheckpoints.jobDir(s));
             System.out.println(start.description());
             String jarId = cluster.rest().uploadJar(jar);
             String jobId = cluster.rest().run(jarId, args, null, start.restorePath());

@@ -1,8 +1,8 @@
 package io.inferstream.cli;
 
-import io.inferstream.kafka.KafkaClients;
-import io.inferstream.models.SampleImages;
-import io.inferstream.process.Pacer;
+import io.inferstream.demo.cnn.SampleImages;
+import io.inferstream.local.KafkaClients;
+import io.inferstream.local.Pacer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -4,7 +4,7 @@ import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
-import io.inferstream.models.SampleImages;
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.output.RecordDecoder;
 import java.time.Duration;
 import java.util.ArrayDeque;

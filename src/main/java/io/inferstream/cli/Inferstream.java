@@ -1,6 +1,6 @@
 package io.inferstream.cli;
 
-import io.inferstream.process.FileTrees;
+import io.inferstream.local.FileTrees;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;

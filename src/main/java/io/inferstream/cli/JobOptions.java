@@ -1,5 +1,6 @@
 package io.inferstream.cli;
 
+import io.inferstream.config.JobArguments;
 import io.inferstream.flink.PreparedJob;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,8 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * A job and its settings as given on a command line: the job's name, its configuration file
- * and the flags that override it. Shared by {@code run}, {@code cluster submit} and the job
- * jar's entry point, so a job takes the same arguments wherever it runs.
+ * and the flags that override it. Shared by {@code run} and {@code cluster submit}; the job jar
+ * parses the same flags with {@link JobArguments}, whose table maps each flag to its key, so a
+ * job takes the same arguments wherever it runs.
  */
 public final class JobOptions {
 
@@ -79,17 +81,17 @@ public final class JobOptions {
     /** The command line's settings, which win over the configuration file's. */
     Map<String, Object> overrides() {
         Map<String, Object> values = new LinkedHashMap<>();
-        putIfSet(values, "kafka.bootstrap", bootstrap);
-        putIfSet(values, "model.path", model);
-        putIfSet(values, "topics.input", inputTopic);
-        putIfSet(values, "topics.output", outputTopic);
-        putIfSet(values, "topics.dlq", dlqTopic);
-        putIfSet(values, "output.format", outputFormat);
-        putIfSet(values, "parallelism", parallelism);
-        putIfSet(values, "checkpoint.dir", checkpointDir);
-        putIfSet(values, "delivery", delivery);
-        putIfSet(values, "state.backend", stateBackend);
-        putIfSet(values, "onnx.execution-provider", executionProvider);
+        putIfSet(values, "--bootstrap", bootstrap);
+        putIfSet(values, "--model", model);
+        putIfSet(values, "--input-topic", inputTopic);
+        putIfSet(values, "--output-topic", outputTopic);
+        putIfSet(values, "--dlq-topic", dlqTopic);
+        putIfSet(values, "--output-format", outputFormat);
+        putIfSet(values, "--parallelism", parallelism);
+        putIfSet(values, "--checkpoint-dir", checkpointDir);
+        putIfSet(values, "--delivery", delivery);
+        putIfSet(values, "--state-backend", stateBackend);
+        putIfSet(values, "--execution-provider", executionProvider);
         if (createTopics) {
             values.put("topics.create", "true");
         }
@@ -97,9 +99,9 @@ public final class JobOptions {
         return values;
     }
 
-    private static void putIfSet(Map<String, Object> values, String key, Object value) {
+    private static void putIfSet(Map<String, Object> values, String flag, Object value) {
         if (value != null) {
-            values.put(key, value.toString());
+            values.put(JobArguments.FLAGS.get(flag), value.toString());
         }
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferstream.avro.ModelStatus;
-import io.inferstream.kafka.KafkaClients;
+import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

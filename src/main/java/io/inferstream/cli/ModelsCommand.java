@@ -1,8 +1,8 @@
 package io.inferstream.cli;
 
-import io.inferstream.models.DemoCnnTrainer;
-import io.inferstream.models.FashionMnist;
-import io.inferstream.ticks.DemoRnnTrainer;
+import io.inferstream.demo.cnn.DemoCnnTrainer;
+import io.inferstream.demo.cnn.FashionMnist;
+import io.inferstream.demo.rnn.DemoRnnTrainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.inferstream.cli;
 
 import io.inferstream.avro.ImageEvent;
-import io.inferstream.kafka.CheckedSender;
+import io.inferstream.local.CheckedSender;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

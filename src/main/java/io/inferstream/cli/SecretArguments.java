@@ -1,7 +1,7 @@
 package io.inferstream.cli;
 
+import io.inferstream.config.JobArguments;
 import io.inferstream.config.SecretReferences;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -14,34 +14,19 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * replaced by {@code (hidden)}, in the argument list and in any message that quotes it.
  */
 final class SecretArguments {
-    static final String HIDDEN = "(hidden)";
+    static final String HIDDEN = SecretReferences.HIDDEN;
 
     private SecretArguments() {}
 
-    /** The argument with a secret value hidden: {@code KEY=VALUE} and {@code --set=KEY=VALUE}. */
-    static String mask(String arg) {
-        int eq = arg.indexOf('=');
-        if (eq < 0) {
-            return arg;
-        }
-        String key = arg.substring(0, eq);
-        if (key.startsWith("-")) {
-            return key + "=" + mask(arg.substring(eq + 1));
-        }
-        return SecretReferences.isSecret(key) ? key + "=" + HIDDEN : arg;
-    }
-
     static List<String> mask(List<String> args) {
-        List<String> masked = new ArrayList<>(args.size());
-        args.forEach(arg -> masked.add(mask(arg)));
-        return masked;
+        return JobArguments.masked(args);
     }
 
     /** The text with every secret argument, and its value alone, replaced by the masked form. */
     static String hideIn(String text, List<String> args) {
         String hidden = text;
         for (String arg : args) {
-            String masked = mask(arg);
+            String masked = SecretReferences.maskArgument(arg);
             if (!masked.equals(arg)) {
                 hidden = hidden.replace(arg, masked);
                 // The masked form keeps everything up to the value, so the value starts there.

@@ -1,7 +1,7 @@
 package io.inferstream.cli;
 
 import io.inferstream.avro.TickPrediction;
-import io.inferstream.ticks.SyntheticTicks;
+import io.inferstream.demo.rnn.SyntheticTicks;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;

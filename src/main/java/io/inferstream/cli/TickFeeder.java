@@ -1,8 +1,8 @@
 package io.inferstream.cli;
 
-import io.inferstream.kafka.KafkaClients;
-import io.inferstream.process.Pacer;
-import io.inferstream.ticks.SyntheticTicks;
+import io.inferstream.demo.rnn.SyntheticTicks;
+import io.inferstream.local.KafkaClients;
+import io.inferstream.local.Pacer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.apache.kafka.clients.producer.KafkaProducer;

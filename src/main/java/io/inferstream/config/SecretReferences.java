@@ -93,4 +93,23 @@ public final class SecretReferences {
         String k = key.toLowerCase(Locale.ROOT);
         return k.endsWith(".key") || SECRET_KEY_PARTS.stream().anyMatch(k::contains);
     }
+
+    /** Replaces a secret value by this in messages and logs. */
+    public static final String HIDDEN = "(hidden)";
+
+    /**
+     * A command-line argument with a secret value hidden: {@code KEY=VALUE} and
+     * {@code --set=KEY=VALUE} whose key looks like a secret show {@code KEY=(hidden)}.
+     */
+    public static String maskArgument(String arg) {
+        int eq = arg.indexOf('=');
+        if (eq < 0) {
+            return arg;
+        }
+        String key = arg.substring(0, eq);
+        if (key.startsWith("-")) {
+            return key + "=" + maskArgument(arg.substring(eq + 1));
+        }
+        return isSecret(key) ? key + "=" + HIDDEN : arg;
+    }
 }

@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;

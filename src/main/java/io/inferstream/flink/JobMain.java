@@ -1,34 +1,38 @@
-package io.inferstream.cli;
+package io.inferstream.flink;
 
-import io.inferstream.flink.JobStart;
-import io.inferstream.flink.PreparedJob;
+import io.inferstream.config.JobArguments;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * The job jar's entry point: {@code flink run inferstream-job.jar JOB [--config FILE] [flags]},
- * or the REST API's /jars/.../run with the same program arguments. Runs in the cluster's
- * context environment, with the job's checkpointing and state settings applied. It resumes from
- * the checkpoint or savepoint the submitter names, and refuses to start afresh over a consumer
- * group with committed input offsets unless given --from-scratch.
+ * or the REST API's /jars/.../run with the same program arguments ({@link JobArguments}). Runs in
+ * the cluster's context environment, with the job's checkpointing and state settings applied. It
+ * resumes from the checkpoint or savepoint the submitter names, and refuses to start afresh over
+ * a consumer group with committed input offsets unless given --from-scratch.
  */
-@Command(
-        name = "inferstream-job",
-        mixinStandardHelpOptions = true,
-        description = "Submit an Inferstream job to the Flink cluster this runs in.")
-public final class JobMain implements Callable<Integer> {
+public final class JobMain {
 
-    @Mixin
-    JobOptions options;
+    private JobMain() {}
 
-    @Override
-    public Integer call() throws Exception {
-        PreparedJob prepared = options.prepare();
+    public static void main(String[] args) throws Exception {
+        JobArguments parsed;
+        try {
+            parsed = JobArguments.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            // The arguments may hold secrets (--set kafka.properties.sasl.jaas.config=...), and this
+            // message reaches the JobManager's log and the REST answer of /jars/:id/run.
+            throw new IllegalArgumentException(
+                    "inferstream-job " + String.join(" ", JobArguments.masked(List.of(args))) + ": " + e.getMessage(),
+                    e);
+        }
+        run(parsed);
+    }
+
+    /** Checks the model and configuration, then runs the job in the surrounding environment. */
+    static void run(JobArguments arguments) throws Exception {
+        PreparedJob prepared = PreparedJob.load(arguments.job, arguments.config, arguments.overrides);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(prepared.flinkConfiguration);
         // The model is checked first: a misfit stops start-up before any Kafka is contacted.
@@ -39,31 +43,9 @@ public final class JobMain implements Callable<Integer> {
         String restore = env.getConfiguration()
                 .getOptional(StateRecoveryOptions.SAVEPOINT_PATH)
                 .orElse(null);
-        System.out.println(JobStart.decide(prepared.settings, restore, options.fromScratch, null)
+        System.out.println(JobStart.decide(prepared.settings, restore, arguments.fromScratch, null)
                 .description());
         System.out.println("model: " + model);
         env.execute(prepared.settings.jobName);
-        return 0;
-    }
-
-    public static void main(String[] args) throws Exception {
-        int code = commandLine().execute(args);
-        if (code != 0) {
-            // The arguments may hold secrets (--set kafka.properties.sasl.jaas.config=...), and this
-            // message reaches the JobManager's log and the REST answer of /jars/:id/run.
-            throw new IllegalArgumentException("inferstream-job "
-                    + String.join(" ", SecretArguments.mask(List.of(args))) + " exited with " + code);
-        }
-    }
-
-    /** The job jar's command line; a bad argument is reported with secret values hidden. */
-    static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new JobMain());
-        // Errors propagate to Flink's client (and its REST answer) instead of calling System.exit.
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            throw e;
-        });
-        cli.setParameterExceptionHandler(SecretArguments.parameterExceptionHandler());
-        return cli;
     }
 }

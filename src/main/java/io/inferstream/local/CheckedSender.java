@@ -1,4 +1,4 @@
-package io.inferstream.kafka;
+package io.inferstream.local;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;

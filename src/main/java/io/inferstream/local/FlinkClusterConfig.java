@@ -1,6 +1,5 @@
-package io.inferstream.cluster;
+package io.inferstream.local;
 
-import io.inferstream.process.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

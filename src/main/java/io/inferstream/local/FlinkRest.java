@@ -1,4 +1,4 @@
-package io.inferstream.cluster;
+package io.inferstream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

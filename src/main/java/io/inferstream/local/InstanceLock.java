@@ -1,4 +1,4 @@
-package io.inferstream.process;
+package io.inferstream.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.inferstream.kafka;
+package io.inferstream.local;
 
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,9 +1,5 @@
-package io.inferstream.kafka;
+package io.inferstream.local;
 
-import io.inferstream.process.ChildJvm;
-import io.inferstream.process.FileTrees;
-import io.inferstream.process.LocalPorts;
-import io.inferstream.process.ParentWatch;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.inferstream.process;
+package io.inferstream.local;
 
 /** Spaces events evenly at a fixed rate per second, catching up after a slow stretch. */
 public final class Pacer {

@@ -1,4 +1,4 @@
-package io.inferstream.process;
+package io.inferstream.local;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +49,7 @@ public final class ParentWatch {
 
     /**
      * The JVM arguments, from the system property on, that run {@code mainClass} under a watch of
-     * this JVM: {@code -Dinferstream.parent.pid=PID io.inferstream.process.ParentWatch mainClass}.
+     * this JVM: {@code -Dinferstream.parent.pid=PID io.inferstream.local.ParentWatch mainClass}.
      */
     public static List<String> mainOf(String mainClass) {
         return List.of(

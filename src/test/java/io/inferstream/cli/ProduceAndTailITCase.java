@@ -2,7 +2,7 @@ package io.inferstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferstream.models.SampleImages;
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.testing.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.inferstream.avro.TickPrediction;
-import io.inferstream.kafka.KafkaClients;
+import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.Launcher;

@@ -1,8 +1,8 @@
-package io.inferstream.models;
+package io.inferstream.demo;
 
-import static io.inferstream.models.OnnxGraphBuilder.dim;
-import static io.inferstream.models.OnnxGraphBuilder.integer;
-import static io.inferstream.models.OnnxGraphBuilder.ints;
+import static io.inferstream.demo.OnnxGraphBuilder.dim;
+import static io.inferstream.demo.OnnxGraphBuilder.integer;
+import static io.inferstream.demo.OnnxGraphBuilder.ints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

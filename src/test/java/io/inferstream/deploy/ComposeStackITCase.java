@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.flink.PreparedJob;
-import io.inferstream.kafka.KafkaClients;
+import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import java.io.File;
 import java.net.URI;

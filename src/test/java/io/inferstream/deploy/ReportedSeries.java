@@ -1,7 +1,7 @@
 package io.inferstream.deploy;
 
 import io.inferstream.flink.InferenceOperatorMetrics;
-import io.inferstream.process.LocalPorts;
+import io.inferstream.local.LocalPorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.inferstream.config.ImageJobConfig;
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.OnnxImageClassifier;
-import io.inferstream.models.SampleImages;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.KafkaInput;

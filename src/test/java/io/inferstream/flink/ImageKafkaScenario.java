@@ -7,7 +7,7 @@ import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImageEvent;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.config.ImageJobConfig;
-import io.inferstream.models.SampleImages;
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.OfflineClassifier;
 import java.awt.image.BufferedImage;

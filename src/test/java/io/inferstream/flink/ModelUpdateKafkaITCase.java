@@ -9,7 +9,7 @@ import io.inferstream.cli.Inferstream;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
-import io.inferstream.kafka.KafkaClients;
+import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
 import io.inferstream.testing.FlinkClusters;

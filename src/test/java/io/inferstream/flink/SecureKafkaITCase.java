@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.cli.Inferstream;
-import io.inferstream.cluster.FlinkRest;
 import io.inferstream.config.ImageJobConfig;
-import io.inferstream.kafka.LocalKafkaBroker;
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.kafka.Topics;
-import io.inferstream.models.SampleImages;
+import io.inferstream.local.FlinkRest;
+import io.inferstream.local.LocalKafkaBroker;
+import io.inferstream.local.LocalPorts;
 import io.inferstream.output.RecordDecoder;
-import io.inferstream.process.LocalPorts;
 import io.inferstream.testing.CapturedOutput;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.OfflineClassifier;

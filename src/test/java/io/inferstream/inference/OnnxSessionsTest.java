@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.image.ImagePreprocessor;
-import io.inferstream.models.SampleImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.inferstream.kafka;
+package io.inferstream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

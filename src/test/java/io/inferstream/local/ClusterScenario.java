@@ -1,4 +1,4 @@
-package io.inferstream.cluster;
+package io.inferstream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,12 +7,11 @@ import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
-import io.inferstream.kafka.CheckedSender;
+import io.inferstream.demo.cnn.SampleImages;
+import io.inferstream.demo.rnn.DemoRnnTrainer;
+import io.inferstream.demo.rnn.SyntheticTicks;
 import io.inferstream.kafka.Topics;
-import io.inferstream.models.SampleImages;
 import io.inferstream.output.RecordDecoder;
-import io.inferstream.ticks.DemoRnnTrainer;
-import io.inferstream.ticks.SyntheticTicks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.inferstream.cluster;
+package io.inferstream.local;
 
 /** A Flink cluster a {@link ClusterScenario} runs on: local processes, or containers. */
 interface ClusterUnderTest {

@@ -1,7 +1,8 @@
-package io.inferstream.kafka;
+package io.inferstream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferstream.kafka.Topics;
 import io.inferstream.testing.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.inferstream.testing;
 
-import io.inferstream.kafka.LocalKafkaBroker;
 import io.inferstream.kafka.Topics;
+import io.inferstream.local.LocalKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

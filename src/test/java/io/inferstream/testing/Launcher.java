@@ -1,6 +1,6 @@
 package io.inferstream.testing;
 
-import io.inferstream.process.ChildJvm;
+import io.inferstream.local.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

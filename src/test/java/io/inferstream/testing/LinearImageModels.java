@@ -1,10 +1,10 @@
 package io.inferstream.testing;
 
-import static io.inferstream.models.OnnxGraphBuilder.dim;
-import static io.inferstream.models.OnnxGraphBuilder.integer;
+import static io.inferstream.demo.OnnxGraphBuilder.dim;
+import static io.inferstream.demo.OnnxGraphBuilder.integer;
 
 import ai.onnx.proto.OnnxMl;
-import io.inferstream.models.OnnxGraphBuilder;
+import io.inferstream.demo.OnnxGraphBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.inferstream.testing;
 
-import static io.inferstream.models.OnnxGraphBuilder.dim;
+import static io.inferstream.demo.OnnxGraphBuilder.dim;
 
-import io.inferstream.models.OnnxGraphBuilder;
+import io.inferstream.demo.OnnxGraphBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

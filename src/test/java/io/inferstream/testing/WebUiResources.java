@@ -1,7 +1,7 @@
 package io.inferstream.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.inferstream.cluster.FlinkRest;
+import io.inferstream.local.FlinkRest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

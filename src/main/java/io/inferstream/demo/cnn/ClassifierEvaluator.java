@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

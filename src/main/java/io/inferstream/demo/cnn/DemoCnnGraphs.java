@@ -1,10 +1,11 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
-import static io.inferstream.models.OnnxGraphBuilder.dim;
-import static io.inferstream.models.OnnxGraphBuilder.integer;
-import static io.inferstream.models.OnnxGraphBuilder.ints;
+import static io.inferstream.demo.OnnxGraphBuilder.dim;
+import static io.inferstream.demo.OnnxGraphBuilder.integer;
+import static io.inferstream.demo.OnnxGraphBuilder.ints;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.inferstream.demo.OnnxGraphBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 import ai.onnxruntime.OrtException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

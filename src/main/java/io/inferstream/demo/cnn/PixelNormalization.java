@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 import io.inferstream.inference.ModelMetadataKeys;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;

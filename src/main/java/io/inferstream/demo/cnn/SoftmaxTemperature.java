@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 /**
  * Picks the scalar multiplier on logits that minimizes softmax log-loss, so that a

@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
-package io.inferstream.ticks;
+package io.inferstream.demo.rnn;
 
 import ai.onnxruntime.OrtException;
+import io.inferstream.demo.cnn.RidgeReadout;
+import io.inferstream.demo.cnn.TrainerConsole;
 import io.inferstream.inference.ModelMetadataKeys;
-import io.inferstream.models.RidgeReadout;
-import io.inferstream.models.TrainerConsole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

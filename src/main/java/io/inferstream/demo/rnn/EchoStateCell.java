@@ -1,4 +1,4 @@
-package io.inferstream.ticks;
+package io.inferstream.demo.rnn;
 
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;

@@ -1,14 +1,14 @@
-package io.inferstream.ticks;
+package io.inferstream.demo.rnn;
 
-import static io.inferstream.models.OnnxGraphBuilder.dim;
-import static io.inferstream.models.OnnxGraphBuilder.integer;
+import static io.inferstream.demo.OnnxGraphBuilder.dim;
+import static io.inferstream.demo.OnnxGraphBuilder.integer;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.inferstream.demo.OnnxGraphBuilder;
 import io.inferstream.inference.ModelMetadataKeys;
-import io.inferstream.models.OnnxGraphBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;

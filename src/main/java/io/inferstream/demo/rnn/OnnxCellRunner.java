@@ -1,4 +1,4 @@
-package io.inferstream.ticks;
+package io.inferstream.demo.rnn;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;

@@ -1,6 +1,6 @@
-package io.inferstream.ticks;
+package io.inferstream.demo.rnn;
 
-import io.inferstream.models.RidgeReadout;
+import io.inferstream.demo.cnn.RidgeReadout;
 
 /**
  * The Gram matrix {@code Z^T Z} of rows {@code z = [h, 1, target]}, summed in double, from which

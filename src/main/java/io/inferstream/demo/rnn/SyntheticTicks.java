@@ -1,4 +1,4 @@
-package io.inferstream.ticks;
+package io.inferstream.demo.rnn;
 
 /**
  * Deterministic sensor-like time series for any number of keys, where the value of any key at

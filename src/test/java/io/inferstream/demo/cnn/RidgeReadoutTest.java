@@ -1,4 +1,4 @@
-package io.inferstream.models;
+package io.inferstream.demo.cnn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.inferstream.ticks;
+package io.inferstream.demo.rnn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
