@@ -37,7 +37,8 @@ public final class ImageModelSpecs {
             List<String> labels = labels(props.get(ModelMetadataKeys.LABELS), classes);
 
             String name = props.getOrDefault(ModelMetadataKeys.NAME, nonEmpty(metadata.getGraphName(), "model"));
-            String version = props.getOrDefault(ModelMetadataKeys.VERSION, Long.toString(metadata.getVersion()));
+            ModelVersion version = ModelVersion.resolve(
+                    metadata.getCustomMetadata(), overrides.applyTo(Map.of()), metadata.getVersion());
             float scale = MetadataValues.parseFloat(
                     props.getOrDefault(ModelMetadataKeys.INPUT_SCALE, "0.00392156862745098"),
                     ModelMetadataKeys.INPUT_SCALE);
@@ -68,6 +69,8 @@ public final class ImageModelSpecs {
                     mean,
                     std,
                     kind.equals("logits"));
+        } catch (ModelContractException e) {
+            throw ModelSignature.withSignature(e, session);
         } catch (OrtException e) {
             throw new ModelContractException("cannot read the model's signature: " + e.getMessage(), e);
         }
