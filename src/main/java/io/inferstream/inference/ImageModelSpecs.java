@@ -19,6 +19,8 @@ public final class ImageModelSpecs {
      * labels matching K, and input normalization from metadata (after overrides).
      */
     public static ImageModelSpec resolve(OrtSession session, ImageModelOverrides overrides) {
+        // A refusal of names or shapes lists the model's signature; one of a metadata value does not need it.
+        boolean signatureFits = false;
         try {
             OnnxModelMetadata metadata = session.getMetadata();
             Map<String, String> props = overrides.applyTo(metadata.getCustomMetadata());
@@ -34,6 +36,7 @@ public final class ImageModelSpecs {
             int height = (int) (layout == TensorLayout.NCHW ? in[2] : in[1]);
             int width = (int) (layout == TensorLayout.NCHW ? in[3] : in[2]);
             int classes = checkOutput(outputName, output);
+            signatureFits = true;
             List<String> labels = labels(props.get(ModelMetadataKeys.LABELS), classes);
 
             String name = props.getOrDefault(ModelMetadataKeys.NAME, nonEmpty(metadata.getGraphName(), "model"));
@@ -70,7 +73,7 @@ public final class ImageModelSpecs {
                     std,
                     kind.equals("logits"));
         } catch (ModelContractException e) {
-            throw ModelSignature.withSignature(e, session);
+            throw signatureFits ? e : ModelSignature.withSignature(e, session);
         } catch (OrtException e) {
             throw new ModelContractException("cannot read the model's signature: " + e.getMessage(), e);
         }

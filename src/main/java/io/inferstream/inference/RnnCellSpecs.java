@@ -22,18 +22,33 @@ public final class RnnCellSpecs {
      */
     public static RnnCellSpec resolve(OrtSession session, Map<String, String> overrides) {
         try {
-            return resolveChecked(session, overrides);
-        } catch (ModelContractException e) {
-            throw ModelSignature.withSignature(e, session);
+            OnnxModelMetadata metadata = session.getMetadata();
+            Map<String, String> props = new java.util.HashMap<>(metadata.getCustomMetadata());
+            props.putAll(overrides);
+            Signature signature;
+            try {
+                signature = signature(session, props);
+            } catch (ModelContractException e) {
+                // Names and shapes: the refusal lists the model's; a metadata value's refusal below needs none.
+                throw ModelSignature.withSignature(e, session);
+            }
+            return spec(metadata, props, overrides, signature);
         } catch (OrtException e) {
             throw new ModelContractException("cannot read the model's signature: " + e.getMessage(), e);
         }
     }
 
-    private static RnnCellSpec resolveChecked(OrtSession session, Map<String, String> overrides) throws OrtException {
-        OnnxModelMetadata metadata = session.getMetadata();
-        Map<String, String> props = new java.util.HashMap<>(metadata.getCustomMetadata());
-        props.putAll(overrides);
+    /** The tensors the job binds, with the shapes in which they batch keys. */
+    private record Signature(
+            String x,
+            List<String> states,
+            List<String> nextStates,
+            String y,
+            BatchedShape inputShape,
+            List<BatchedShape> stateShapes,
+            BatchedShape outputShape) {}
+
+    private static Signature signature(OrtSession session, Map<String, String> props) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         String x = props.getOrDefault(ModelMetadataKeys.RNN_INPUT, "x");
@@ -77,23 +92,14 @@ public final class RnnCellSpecs {
         }
         BatchedShape outputShape =
                 BatchAxes.ofStep(OnnxSessions.tensorInfo(outputs, y, "output"), y, "output", stepAxes[1]);
-        return spec(metadata, props, overrides, x, states, nextStates, y, inputShape, stateShapes, outputShape);
+        return new Signature(x, states, nextStates, y, inputShape, stateShapes, outputShape);
     }
 
     private static RnnCellSpec spec(
-            OnnxModelMetadata metadata,
-            Map<String, String> props,
-            Map<String, String> overrides,
-            String x,
-            List<String> states,
-            List<String> nextStates,
-            String y,
-            BatchedShape inputShape,
-            List<BatchedShape> stateShapes,
-            BatchedShape outputShape)
+            OnnxModelMetadata metadata, Map<String, String> props, Map<String, String> overrides, Signature s)
             throws OrtException {
-        int features = inputShape.sliceSize();
-        int width = outputShape.sliceSize();
+        int features = s.inputShape().sliceSize();
+        int width = s.outputShape().sliceSize();
         List<String> outputNames = outputNames(props.get(ModelMetadataKeys.OUTPUT_NAMES), width);
         String transform =
                 props.getOrDefault(ModelMetadataKeys.INPUT_TRANSFORM, "none").trim();
@@ -108,13 +114,13 @@ public final class RnnCellSpecs {
                         ModelMetadataKeys.NAME, graphName == null || graphName.isBlank() ? "model" : graphName),
                 version.value(),
                 version.source(),
-                x,
-                states,
-                nextStates,
-                y,
-                inputShape,
-                stateShapes,
-                outputShape,
+                s.x(),
+                s.states(),
+                s.nextStates(),
+                s.y(),
+                s.inputShape(),
+                s.stateShapes(),
+                s.outputShape(),
                 outputNames,
                 perFeature(props, ModelMetadataKeys.INPUT_MEAN, "0", features, false),
                 perFeature(props, ModelMetadataKeys.INPUT_STD, "1", features, true),
