@@ -54,6 +54,8 @@ public final class TickJobConfig implements Serializable {
                 .commaList("model.state-inputs", ModelMetadataKeys.RNN_STATE_INPUTS)
                 .commaList("model.state-outputs", ModelMetadataKeys.RNN_STATE_OUTPUTS)
                 .scalar("model.output-name", ModelMetadataKeys.RNN_OUTPUT)
+                .commaList("model.batch-axis", ModelMetadataKeys.RNN_BATCH_AXIS)
+                .commaList("model.state-batch-axis", ModelMetadataKeys.RNN_STATE_BATCH_AXIS)
                 .jsonList("model.output-names", ModelMetadataKeys.OUTPUT_NAMES)
                 .commaList("model.mean", ModelMetadataKeys.INPUT_MEAN)
                 .commaList("model.std", ModelMetadataKeys.INPUT_STD)

@@ -45,6 +45,24 @@ public final class OnnxGraphBuilder {
         this.graph = GraphProto.newBuilder().setName(graphName);
     }
 
+    /**
+     * The {@code value} attribute of a Constant node holding int64s: the axes and shapes that
+     * Squeeze, Unsqueeze and Reshape take as inputs from opset 13 on.
+     */
+    public static AttributeProto int64Value(long... values) {
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+                .setDataType(TensorProto.DataType.INT64.getNumber())
+                .addDims(values.length);
+        for (long v : values) {
+            tensor.addInt64Data(v);
+        }
+        return AttributeProto.newBuilder()
+                .setName("value")
+                .setType(AttributeProto.AttributeType.TENSOR)
+                .setT(tensor)
+                .build();
+    }
+
     /** A fixed dimension of a tensor shape. */
     public static TensorShapeProto.Dimension dim(long size) {
         if (size < 0) {

@@ -2,7 +2,7 @@ package io.inferstream.flink;
 
 import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ImageModelSpec;
-import io.inferstream.inference.ModelMetadataKeys;
+import io.inferstream.inference.ModelVersion;
 import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.OnnxRnnCell;
@@ -43,7 +43,7 @@ final class ModelLoaders {
 
         @Override
         public OnnxImageClassifier load(String location, String version, long maxBytes, String limit) {
-            ImageModelOverrides o = version == null ? overrides : overrides.with(ModelMetadataKeys.VERSION, version);
+            ImageModelOverrides o = version == null ? overrides : overrides.with(ModelVersion.UPDATE_VERSION, version);
             return OnnxImageClassifier.load(ModelFiles.read(location, maxBytes, limit), o, maxBatch, onnx);
         }
 
@@ -103,7 +103,7 @@ final class ModelLoaders {
             Map<String, String> o = overrides;
             if (version != null) {
                 o = new HashMap<>(overrides);
-                o.put(ModelMetadataKeys.VERSION, version);
+                o.put(ModelVersion.UPDATE_VERSION, version);
             }
             return OnnxRnnCell.load(ModelFiles.read(location, maxBytes, limit), o, maxBatch, onnx);
         }

@@ -12,6 +12,9 @@ public final class ImageModelSpec implements Serializable {
 
     public final String modelName;
     public final String modelVersion;
+    /** Where {@link #modelVersion} came from, as start-up reports it. */
+    public final String versionSource;
+
     public final String inputName;
     public final String outputName;
     public final TensorLayout layout;
@@ -27,7 +30,7 @@ public final class ImageModelSpec implements Serializable {
 
     public ImageModelSpec(
             String modelName,
-            String modelVersion,
+            ModelVersion version,
             String inputName,
             String outputName,
             TensorLayout layout,
@@ -40,7 +43,8 @@ public final class ImageModelSpec implements Serializable {
             float[] std,
             boolean logits) {
         this.modelName = modelName;
-        this.modelVersion = modelVersion;
+        this.modelVersion = version.value();
+        this.versionSource = version.source();
         this.inputName = inputName;
         this.outputName = outputName;
         this.layout = layout;
@@ -73,7 +77,16 @@ public final class ImageModelSpec implements Serializable {
     @Override
     public String toString() {
         return String.format(
-                "%s v%s: %s %s %dx%dx%d -> %s [%d classes]",
-                modelName, modelVersion, inputName, layout, channels, height, width, outputName, labels.size());
+                "%s v%s: %s %s %dx%dx%d -> %s [%d classes]; version from %s",
+                modelName,
+                modelVersion,
+                inputName,
+                layout,
+                channels,
+                height,
+                width,
+                outputName,
+                labels.size(),
+                versionSource);
     }
 }

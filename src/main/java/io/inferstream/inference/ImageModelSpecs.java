@@ -19,6 +19,8 @@ public final class ImageModelSpecs {
      * labels matching K, and input normalization from metadata (after overrides).
      */
     public static ImageModelSpec resolve(OrtSession session, ImageModelOverrides overrides) {
+        // A refusal of names or shapes lists the model's signature; one of a metadata value does not need it.
+        boolean signatureFits = false;
         try {
             OnnxModelMetadata metadata = session.getMetadata();
             Map<String, String> props = overrides.applyTo(metadata.getCustomMetadata());
@@ -34,10 +36,12 @@ public final class ImageModelSpecs {
             int height = (int) (layout == TensorLayout.NCHW ? in[2] : in[1]);
             int width = (int) (layout == TensorLayout.NCHW ? in[3] : in[2]);
             int classes = checkOutput(outputName, output);
+            signatureFits = true;
             List<String> labels = labels(props.get(ModelMetadataKeys.LABELS), classes);
 
             String name = props.getOrDefault(ModelMetadataKeys.NAME, nonEmpty(metadata.getGraphName(), "model"));
-            String version = props.getOrDefault(ModelMetadataKeys.VERSION, Long.toString(metadata.getVersion()));
+            ModelVersion version = ModelVersion.resolve(
+                    metadata.getCustomMetadata(), overrides.applyTo(Map.of()), metadata.getVersion());
             float scale = MetadataValues.parseFloat(
                     props.getOrDefault(ModelMetadataKeys.INPUT_SCALE, "0.00392156862745098"),
                     ModelMetadataKeys.INPUT_SCALE);
@@ -68,6 +72,8 @@ public final class ImageModelSpecs {
                     mean,
                     std,
                     kind.equals("logits"));
+        } catch (ModelContractException e) {
+            throw signatureFits ? e : ModelSignature.withSignature(e, session);
         } catch (OrtException e) {
             throw new ModelContractException("cannot read the model's signature: " + e.getMessage(), e);
         }

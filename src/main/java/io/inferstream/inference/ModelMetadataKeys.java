@@ -24,6 +24,16 @@ public final class ModelMetadataKeys {
     public static final String RNN_STATE_INPUTS = "inferstream.rnn.state-inputs";
     /** Names of the next-state outputs, in the order of the state inputs: "h_next" or "h_next,c_next". */
     public static final String RNN_STATE_OUTPUTS = "inferstream.rnn.state-outputs";
+    /**
+     * The batch axis of each state tensor, comma-separated: one value for all, or one per state
+     * input. Needed only where a state's shape has no single symbolic dimension.
+     */
+    public static final String RNN_STATE_BATCH_AXIS = "inferstream.rnn.state-batch-axis";
+    /**
+     * The batch axis of x and y, comma-separated: one value for both, or x's then y's. Needed
+     * only where both leading axes of a [N,1,F] or [1,N,F] tensor are symbolic.
+     */
+    public static final String RNN_BATCH_AXIS = "inferstream.rnn.batch-axis";
     /** Name of the prediction output y [N,O]. */
     public static final String RNN_OUTPUT = "inferstream.rnn.output";
     /** Names of the O output columns, JSON array or comma-separated, e.g. ["forecast"]. */

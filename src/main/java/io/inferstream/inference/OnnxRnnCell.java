@@ -8,9 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Steps an RNN cell for many keys in one ONNX Runtime call: row r of the batch is one key's
- * input and state. Inputs and outputs live on direct buffers allocated once and wrapped by
- * tensors cached per batch size, so a step allocates nothing. Not thread-safe.
+ * Steps an RNN cell for many keys in one ONNX Runtime call: key r's input and state slices are
+ * stacked at position r of each tensor's batch axis (row r for [N,H]; row r of every layer for
+ * PyTorch's [layers, N, H]). Inputs and outputs live on direct buffers allocated once and
+ * wrapped by tensors cached per batch size, so a step allocates nothing. Not thread-safe.
  */
 public final class OnnxRnnCell implements RnnStepper {
     private final OrtSession session;
@@ -31,8 +32,8 @@ public final class OnnxRnnCell implements RnnStepper {
         this.maxBatch = maxBatch;
         this.stateCount = spec.stateSizes.length;
         this.stateOffsets = new int[stateCount];
-        this.x = new BatchTensor(maxBatch, spec.features);
-        this.y = new BatchTensor(maxBatch, spec.outputs);
+        this.x = new BatchTensor(maxBatch, spec.inputShape);
+        this.y = new BatchTensor(maxBatch, spec.outputShape);
         this.states = new BatchTensor[stateCount];
         this.nextStates = new BatchTensor[stateCount];
         this.inputMaps = newMaps(maxBatch + 1);
@@ -41,8 +42,8 @@ public final class OnnxRnnCell implements RnnStepper {
         for (int i = 0; i < stateCount; i++) {
             stateOffsets[i] = offset;
             offset += spec.stateSizes[i];
-            states[i] = new BatchTensor(maxBatch, spec.stateSizes[i]);
-            nextStates[i] = new BatchTensor(maxBatch, spec.stateSizes[i]);
+            states[i] = new BatchTensor(maxBatch, spec.stateShapes.get(i));
+            nextStates[i] = new BatchTensor(maxBatch, spec.stateShapes.get(i));
         }
     }
 
@@ -98,8 +99,10 @@ public final class OnnxRnnCell implements RnnStepper {
 
     /**
      * One step for n keys. {@code input} holds n rows of F features, {@code state} n rows of all
-     * state tensors concatenated ({@link RnnCellSpec#stateSize()} floats each); the outputs go to
-     * {@code output} (n rows of O) and {@code nextState} (same layout as {@code state}).
+     * state slices concatenated ({@link RnnCellSpec#stateSize()} floats each, each slice the
+     * state tensor without its batch axis, row-major); the outputs go to {@code output} (n rows
+     * of O) and {@code nextState} (same layout as {@code state}). The stacking along each
+     * tensor's batch axis happens here.
      */
     @Override
     public void step(int n, float[] input, float[] state, float[] output, float[] nextState) {

@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the tick job needs to know about an RNN cell: tensor names, widths, the state tensors,
- * and the input and output transforms, resolved from the model and the user's overrides.
+ * What the tick job needs to know about an RNN cell: tensor names, shapes and batch axes, the
+ * state tensors, and the input and output transforms, resolved from the model and the user's
+ * overrides.
  */
 public final class RnnCellSpec implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -19,13 +20,22 @@ public final class RnnCellSpec implements Serializable {
 
     public final String modelName;
     public final String modelVersion;
+    /** Where {@link #modelVersion} came from, as start-up reports it. */
+    public final String versionSource;
+
     public final String inputName;
     public final List<String> stateInputs;
     public final List<String> stateOutputs;
     public final String outputName;
     public final int features;
-    /** Width of each state tensor, in the order of {@link #stateInputs}. */
+    /** Floats of one key's slice of each state tensor, in the order of {@link #stateInputs}. */
     public final int[] stateSizes;
+
+    /** The shapes x, y and each state tensor have in the model, with their batch axes. */
+    public final BatchedShape inputShape;
+
+    public final BatchedShape outputShape;
+    public final List<BatchedShape> stateShapes;
 
     public final int outputs;
     public final List<String> outputNames;
@@ -42,12 +52,14 @@ public final class RnnCellSpec implements Serializable {
     public RnnCellSpec(
             String modelName,
             String modelVersion,
+            String versionSource,
             String inputName,
             List<String> stateInputs,
             List<String> stateOutputs,
             String outputName,
-            int features,
-            int[] stateSizes,
+            BatchedShape inputShape,
+            List<BatchedShape> stateShapes,
+            BatchedShape outputShape,
             List<String> outputNames,
             double[] inputMean,
             double[] inputStd,
@@ -56,12 +68,16 @@ public final class RnnCellSpec implements Serializable {
             Transform transform) {
         this.modelName = modelName;
         this.modelVersion = modelVersion;
+        this.versionSource = versionSource;
         this.inputName = inputName;
         this.stateInputs = List.copyOf(stateInputs);
         this.stateOutputs = List.copyOf(stateOutputs);
         this.outputName = outputName;
-        this.features = features;
-        this.stateSizes = stateSizes.clone();
+        this.inputShape = inputShape;
+        this.outputShape = outputShape;
+        this.stateShapes = List.copyOf(stateShapes);
+        this.features = inputShape.sliceSize();
+        this.stateSizes = stateShapes.stream().mapToInt(BatchedShape::sliceSize).toArray();
         this.outputs = outputNames.size();
         this.outputNames = List.copyOf(outputNames);
         this.inputMean = inputMean.clone();
@@ -72,11 +88,11 @@ public final class RnnCellSpec implements Serializable {
         this.stateSize = Arrays.stream(stateSizes).sum();
         StringBuilder shape = new StringBuilder();
         for (int i = 0; i < stateSizes.length; i++) {
+            BatchedShape s = stateShapes.get(i);
+            // [N,W] keeps its old name, so state checkpointed before layouts existed still fits.
             shape.append(i == 0 ? "" : ", ")
                     .append(stateInputs.get(i))
-                    .append('[')
-                    .append(stateSizes[i])
-                    .append(']');
+                    .append(s.isRows() ? "[" + stateSizes[i] + "]" : s.toString());
         }
         this.stateShape = shape.toString();
     }
@@ -86,7 +102,10 @@ public final class RnnCellSpec implements Serializable {
         return stateSize;
     }
 
-    /** The state shapes as a user reads them, e.g. "h[64]" or "h[64], c[64]". */
+    /**
+     * The state shapes as a user reads them, e.g. "h[64]" or "h[64], c[64]" for [N,64] states and
+     * "h[2,N,16], c[2,N,16]" for others, N marking the batch axis: the layout is part of it.
+     */
     public String stateShape() {
         return stateShape;
     }
@@ -103,7 +122,15 @@ public final class RnnCellSpec implements Serializable {
     @Override
     public String toString() {
         return String.format(
-                "%s v%s: %s[%d] + %s -> %s[%d] %s",
-                modelName, modelVersion, inputName, features, stateShape(), outputName, outputs, outputNames);
+                "%s v%s: %s%s + %s -> %s%s %s; version from %s",
+                modelName,
+                modelVersion,
+                inputName,
+                inputShape,
+                stateShape(),
+                outputName,
+                outputShape,
+                outputNames,
+                versionSource);
     }
 }

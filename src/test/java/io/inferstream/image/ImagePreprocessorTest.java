@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.inferstream.inference.ImageModelSpec;
+import io.inferstream.inference.ModelVersion;
 import io.inferstream.inference.TensorLayout;
 import java.awt.image.BufferedImage;
 import java.util.Collections;
@@ -15,7 +16,7 @@ class ImagePreprocessorTest {
             TensorLayout layout, int channels, int height, int width, float scale, float[] mean, float[] std) {
         return new ImageModelSpec(
                 "m",
-                "1",
+                new ModelVersion("1", "the test"),
                 "input",
                 "output",
                 layout,

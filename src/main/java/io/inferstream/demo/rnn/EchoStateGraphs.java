@@ -1,9 +1,9 @@
 package io.inferstream.demo.rnn;
 
 import static io.inferstream.demo.OnnxGraphBuilder.dim;
+import static io.inferstream.demo.OnnxGraphBuilder.int64Value;
 import static io.inferstream.demo.OnnxGraphBuilder.integer;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -184,19 +184,6 @@ public final class EchoStateGraphs {
             }
         }
         return transposed;
-    }
-
-    private static AttributeProto int64Value(long value) {
-        TensorProto tensor = TensorProto.newBuilder()
-                .setDataType(TensorProto.DataType.INT64.getNumber())
-                .addDims(1)
-                .addInt64Data(value)
-                .build();
-        return AttributeProto.newBuilder()
-                .setName("value")
-                .setType(AttributeProto.AttributeType.TENSOR)
-                .setT(tensor)
-                .build();
     }
 
     private static long modelVersion(Map<String, String> metadata) {
