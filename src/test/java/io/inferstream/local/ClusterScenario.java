@@ -190,11 +190,15 @@ final class ClusterScenario {
         }
     }
 
-    /** A far-future tick on each partition: moves every partition's watermark past all real ticks. */
+    /**
+     * A later tick on each partition: moves every partition's watermark past all real ticks. A
+     * minute past the last one is enough, and stays within order.max-future-ms (1 h), past which
+     * the job would refuse it as FUTURE_TIMESTAMP without moving the watermark.
+     */
     private void produceFlushTicks(String topic) {
         try (CheckedSender sender = new CheckedSender(hostBootstrap)) {
             for (int p = 0; p < 2; p++) {
-                String json = "{\"ts\":" + SERIES.timestamp(1_000_000) + ",\"value\":0}";
+                String json = "{\"ts\":" + SERIES.timestamp(PHASES * STEPS_PER_PHASE + 60) + ",\"value\":0}";
                 sender.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
                         topic,
                         p,
