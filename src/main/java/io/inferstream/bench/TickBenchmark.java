@@ -28,8 +28,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * duration of a RocksDB checkpoint holding a million keys.
  */
 public final class TickBenchmark {
-    /** Batch size of the job as built (jobs/tick-forecaster.yaml). */
-    public static final int BATCH = 256;
+    /** Batch size of the job as built. */
+    public static final int BATCH = TickJobConfig.DEFAULT_MAX_BATCH_SIZE;
 
     private static final int PARTITIONS = 2;
     private static final long SEED = 2026L;

@@ -96,7 +96,8 @@ public final class ClusterCommand implements Runnable {
         @Option(
                 names = "--jar",
                 description =
-                        "The job jar (default: target/inferstream-0.1.0-SNAPSHOT-job.jar, built by ./mvnw package).")
+                        "The job jar (default: target/inferstream-0.1.0-SNAPSHOT-job.jar, built first when missing or"
+                                + " older than the sources).")
         Path jar = JOB_JAR;
 
         @Option(names = "--dir", description = "The cluster's directory (default: target/cluster).")
@@ -104,10 +105,6 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException(
-                        "job jar '" + jar + "' does not exist; expected it built by `./mvnw -DskipTests package`");
-            }
             LocalFlinkCluster cluster = LocalFlinkCluster.attach(dir);
             List<String> args = new ArrayList<>();
             args.add(job);
@@ -131,6 +128,14 @@ public final class ClusterCommand implements Runnable {
                         + " resumes from)");
             }
             JobStart start = JobStart.decide(s, savepoint, parsed.fromScratch, JobCheckpoints.jobDir(s));
+            // After every refusal above, so a bad flag never waits for a build.
+            if (jar.equals(JOB_JAR)) {
+                // The project's own jar: built from the sources here, as the launcher builds the classes.
+                JobJarBuild.buildIfStale(Path.of("").toAbsolutePath(), jar, System.err);
+            } else if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException("job jar '" + jar + "' does not exist; expected a job jar"
+                        + " built by `./mvnw -DskipTests package`, or no --jar for the project's own");
+            }
             System.out.println(start.description());
             String jarId = cluster.rest().uploadJar(jar);
             String jobId = cluster.rest().run(jarId, args, null, start.restorePath());

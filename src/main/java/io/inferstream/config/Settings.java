@@ -2,6 +2,7 @@ package io.inferstream.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 public final class Settings {
     private final Map<String, Object> values;
     private final Set<String> read = new HashSet<>();
+    private final Map<String, String> defaults = new TreeMap<>();
 
     public Settings(Map<String, Object> values) {
         this(values, SecretReferences.fromSystem());
@@ -29,6 +31,7 @@ public final class Settings {
 
     public String string(String key, String defaultValue) {
         read.add(key);
+        defaults.put(key, defaultValue);
         Object value = values.get(key);
         if (value == null) {
             return defaultValue;
@@ -49,6 +52,7 @@ public final class Settings {
 
     public long longValue(String key, long defaultValue, long min, long max) {
         String raw = string(key, null);
+        defaults.put(key, Long.toString(defaultValue));
         if (raw == null) {
             return defaultValue;
         }
@@ -70,6 +74,7 @@ public final class Settings {
 
     public boolean bool(String key, boolean defaultValue) {
         String raw = string(key, null);
+        defaults.put(key, Boolean.toString(defaultValue));
         if (raw == null) {
             return defaultValue;
         }
@@ -165,6 +170,14 @@ public final class Settings {
     }
 
     /** Fails on the first key that no getter read, listing the keys this job knows. */
+    /**
+     * The built-in default of each single-valued key read so far (null where there is none), so
+     * that a test can hold the job files to setting only what differs from the code.
+     */
+    Map<String, String> defaultsRead() {
+        return Collections.unmodifiableMap(defaults);
+    }
+
     public void rejectUnknown(String jobName) {
         for (String key : values.keySet()) {
             if (!read.contains(key)) {

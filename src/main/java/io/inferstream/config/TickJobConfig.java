@@ -13,6 +13,8 @@ import java.util.Map;
 public final class TickJobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String JOB = "tick-forecaster";
+    /** Keys stepped per ONNX Runtime call unless batch.max-size says otherwise. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 256;
 
     public final StreamJobSettings common;
     public final String modelPath;
@@ -63,7 +65,7 @@ public final class TickJobConfig implements Serializable {
                 .commaList("model.output-std", ModelMetadataKeys.OUTPUT_STD)
                 .value(ModelMetadataKeys.INPUT_TRANSFORM, s.choice("model.transform", null, "none", "log-return"))
                 .values();
-        this.maxBatchSize = s.intValue("batch.max-size", 256, 1, 65_536);
+        this.maxBatchSize = s.intValue("batch.max-size", DEFAULT_MAX_BATCH_SIZE, 1, 65_536);
         this.maxOutOfOrdernessMs = s.longValue("order.max-out-of-orderness-ms", 1000, 0, 86_400_000);
         this.maxFutureMs = s.longValue("order.max-future-ms", 3_600_000, 1, 31_622_400_000L);
         this.idleTimeoutMs = s.longValue("order.idle-timeout-ms", 0, 0, 86_400_000);
@@ -79,6 +81,11 @@ public final class TickJobConfig implements Serializable {
     /** Builds and validates the configuration from flat keys (file values plus overrides). */
     public static TickJobConfig from(Map<String, Object> values) {
         return new TickJobConfig(new Settings(values));
+    }
+
+    /** From settings already made (in tests). */
+    static TickJobConfig from(Settings settings) {
+        return new TickJobConfig(settings);
     }
 
     public Path modelFile() {

@@ -12,32 +12,10 @@ import java.util.concurrent.TimeUnit;
 final class FlinkClusterConfig {
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
 
-    /** The add-opens/add-exports list of flink-dist's env.java.opts.all for Java 17. */
-    private static final List<String> JAVA_17_OPTIONS = List.of(
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED",
-            "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
-
     /** Ports in the Prometheus reporter's range: one per process, with room for replacements. */
     static final int METRICS_PORTS = 10;
 
     private FlinkClusterConfig() {}
-
-    static List<String> jvmOptions() {
-        return JAVA_17_OPTIONS;
-    }
 
     /** Writes conf/config.yaml and conf/log4j.properties under the cluster directory. */
     static void write(Path dir, int restPort, int rpcPort, int metricsPort, int slots) throws IOException {

@@ -220,7 +220,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ChildJvm.javaExecutable());
         command.addAll(Arrays.asList(resources.get(0).trim().split("\\s+")));
-        command.addAll(FlinkClusterConfig.jvmOptions());
+        command.addAll(FlinkJvmOptions.java17());
         command.add("-XX:-UsePerfData");
         command.add("-Dlog.file=" + dir.resolve("logs/" + name + ".log"));
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties"));

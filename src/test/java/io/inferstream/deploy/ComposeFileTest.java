@@ -2,7 +2,6 @@ package io.inferstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferstream.config.ConfigFiles;
 import io.inferstream.deploy.ComposeFile.Mount;
 import io.inferstream.deploy.ComposeFile.Service;
 import io.inferstream.flink.KafkaIO;
@@ -262,15 +261,15 @@ class ComposeFileTest {
         TreeSet<String> control = new TreeSet<>();
         TreeSet<String> partitions = new TreeSet<>();
         for (Path file : jobConfigFiles()) {
-            Map<String, Object> config = ConfigFiles.load(file);
-            for (String key : List.of("topics.input", "topics.output", "topics.dlq")) {
-                assertThat(config).as("%s in %s", key, ROOT.relativize(file)).containsKey(key);
-                expected.add(String.valueOf(config.get(key)));
-            }
-            partitions.add(String.valueOf(config.getOrDefault("topics.partitions", "2")));
-            if ("true".equals(String.valueOf(config.get("model-updates.enabled")))) {
-                control.add(String.valueOf(config.getOrDefault("model-updates.topic", "model-updates")));
-                control.add(String.valueOf(config.getOrDefault("model-updates.status-topic", "model-updates.status")));
+            // The topics the job uses with this file: the file's own, else the code's defaults.
+            String job = file.getFileName().toString().replaceFirst("\\.yaml$", "");
+            PreparedJob prepared = PreparedJob.load(job, file, Map.of("kafka.bootstrap", internalBootstrap()));
+            expected.addAll(List.of(
+                    prepared.settings.inputTopic, prepared.settings.outputTopic, prepared.settings.deadLetterTopic));
+            partitions.add(String.valueOf(prepared.settings.topicPartitions));
+            if (prepared.modelUpdates.enabled) {
+                control.add(prepared.modelUpdates.topic);
+                control.add(prepared.modelUpdates.statusTopic);
             }
         }
         List<String> created =

@@ -5,6 +5,7 @@ import static io.inferstream.deploy.ComposeFile.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferstream.flink.PreparedJob;
+import io.inferstream.local.FlinkJvmOptions;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -170,7 +171,7 @@ class KubernetesManifestsTest {
 
     @Test
     void shouldLoadOnnxRuntimeParentFirstAndKeepFlinksJavaOptions() {
-        List<String> opens = List.of(pom.property("flink.jvm.opens").trim().split("\\s+"));
+        List<String> opens = FlinkJvmOptions.java17();
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> deployment : deployments()) {
             Map<String, String> flink = flinkConfiguration(deployment);
@@ -187,8 +188,8 @@ class KubernetesManifestsTest {
                 List<String> missing =
                         opens.stream().filter(o -> !given.contains(o)).collect(Collectors.toList());
                 if (!missing.isEmpty()) {
-                    problems.add(where(deployment) + " sets env.java.default-opts.all without " + missing
-                            + " (the pom's flink.jvm.opens)");
+                    problems.add(where(deployment) + " sets env.java.default-opts.all without " + missing + " ("
+                            + FlinkJvmOptions.RESOURCE + ")");
                 }
             }
         }

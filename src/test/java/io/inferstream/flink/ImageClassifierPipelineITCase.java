@@ -11,9 +11,9 @@ import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.OfflineClassifier;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,9 +32,8 @@ class ImageClassifierPipelineITCase {
     static final MiniClusterExtension FLINK = FlinkClusters.withSlots(PARALLELISM);
 
     private static ImageJobConfig config(int maxBatch) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", "unused:9092");
-        values.put("model.path", OfflineClassifier.DEMO_MODEL.toString());
+        Map<String, Object> values =
+                JobConfigs.offline(OfflineClassifier.DEMO_MODEL).toMap();
         values.put("batch.max-size", Integer.toString(maxBatch));
         values.put("parallelism", Integer.toString(PARALLELISM));
         return ImageJobConfig.from(values);

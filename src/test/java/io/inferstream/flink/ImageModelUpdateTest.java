@@ -10,10 +10,10 @@ import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
 import io.inferstream.records.ModelStatusRecord;
 import io.inferstream.records.ModelUpdateRecord;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.LinearImageModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -46,9 +46,7 @@ class ImageModelUpdateTest {
 
     private TwoInputStreamOperatorTestHarness<ImageTask, ModelUpdateRecord, ClassifiedImage> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", "unused:9092");
-        values.put("model.path", v1.toString());
+        Map<String, Object> values = JobConfigs.offline(v1).toMap();
         values.put("model-updates.enabled", "true");
         values.put("output.top-k", "1");
         ImageJobConfig config = ImageJobConfig.from(values);

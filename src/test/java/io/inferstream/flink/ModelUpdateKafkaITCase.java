@@ -12,7 +12,9 @@ import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
+import io.inferstream.testing.FailOnceAfterCheckpoint;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.TinyRnnCell;
 import java.io.PrintWriter;
@@ -22,17 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -68,28 +65,8 @@ class ModelUpdateKafkaITCase {
     @TempDir
     Path dir;
 
-    /** Once armed, throws at the first record after a checkpoint completed after arming. */
-    static final class FailOnceArmed implements MapFunction<TickInput, TickInput>, CheckpointListener {
-        private static final long serialVersionUID = 1L;
-        static final AtomicBoolean ARMED = new AtomicBoolean();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        static final AtomicLong CHECKPOINTS = new AtomicLong();
-
-        @Override
-        public TickInput map(TickInput tick) {
-            if (ARMED.get() && CHECKPOINTS.get() > 0 && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after the model update");
-            }
-            return tick;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            if (ARMED.get()) {
-                CHECKPOINTS.incrementAndGet();
-            }
-        }
-    }
+    /** Armed after the model update: fails at the first tick after a checkpoint completed since. */
+    private final FailOnceAfterCheckpoint<TickInput> failure = FailOnceAfterCheckpoint.whenArmed();
 
     @Test
     void shouldRefuseABrokenModelSwapInAGoodOneAndKeepItAcrossAFailover() throws Exception {
@@ -164,7 +141,7 @@ class ModelUpdateKafkaITCase {
                     .contains("instance 0: REFUSED, serving version 2 (model update has no \"version\"")
                     .contains("instance 1: REFUSED, serving version 2 (model update has no \"version\"");
             reader.awaitStatuses(s -> s.getStatus().equals("REFUSED"), 4);
-            FailOnceArmed.ARMED.set(true);
+            failure.arm();
             produceSteps(producer, input, STEPS + 2, STEPS + 5);
             reader.awaitForecasts(KEYS * (STEPS + 5));
             // Committed output means a checkpoint completed since arming: the next tick fails the job.
@@ -172,7 +149,7 @@ class ModelUpdateKafkaITCase {
             reader.awaitForecasts(KEYS * 2 * STEPS);
             reader.readQuietly(3000);
 
-            assertThat(FailOnceArmed.FAILED)
+            assertThat(failure.failed())
                     .as("the failure was injected after the update")
                     .isTrue();
             List<ModelStatus> statuses = reader.statuses;
@@ -218,30 +195,23 @@ class ModelUpdateKafkaITCase {
 
     private JobClient start(Path model, String input, String output, String dlq, String updates, String status)
             throws Exception {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
-        values.put("kafka.group-id", JOB);
-        values.put("job.name", JOB);
-        values.put("topics.input", input);
-        values.put("topics.output", output);
-        values.put("topics.dlq", dlq);
-        values.put("model.path", model.toString());
-        values.put("model-updates.enabled", "true");
-        values.put("model-updates.topic", updates);
-        values.put("model-updates.status-topic", status);
-        values.put("parallelism", "2");
-        values.put("order.max-out-of-orderness-ms", "500");
-        values.put("checkpoint.interval-ms", "300");
-        values.put("checkpoint.dir", dir.resolve("checkpoints").toString());
-        values.put("flink.restart-strategy.type", "fixed-delay");
-        values.put("flink.restart-strategy.fixed-delay.attempts", "3");
-        values.put("flink.restart-strategy.fixed-delay.delay", "500 ms");
+        Map<String, Object> values = JobConfigs.onBroker(KAFKA.bootstrapServers(), JOB, model)
+                .set("kafka.group-id", JOB)
+                .topics(input, output, dlq)
+                .set("model-updates.enabled", "true")
+                .set("model-updates.topic", updates)
+                .set("model-updates.status-topic", status)
+                .set("parallelism", "2")
+                .set("order.max-out-of-orderness-ms", "500")
+                .checkpointEvery(300, dir.resolve("checkpoints"))
+                .restartAfterInjectedFailure()
+                .toMap();
         TickJobConfig cfg = TickJobConfig.from(values);
         RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         DataStream<TickInput> ticks =
-                TickJobPipeline.source(env, cfg).map(new FailOnceArmed()).returns(TickInput.class);
+                TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class);
         TickJobPipeline.sinks(
                 TickForecasterJob.build(
                         ticks, KafkaIO.modelUpdates(env, cfg.common, cfg.modelUpdates, "tick"), cfg, spec),

@@ -10,11 +10,11 @@ import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.ModelStatusRecord;
 import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.TickInput;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.TinyRnnCell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -52,9 +52,7 @@ class RnnModelUpdateTest {
     }
 
     private TickJobConfig config(Path model) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", "unused:9092");
-        values.put("model.path", model.toString());
+        Map<String, Object> values = JobConfigs.offline(model).toMap();
         values.put("model-updates.enabled", "true");
         return TickJobConfig.from(values);
     }
@@ -205,9 +203,7 @@ class RnnModelUpdateTest {
         try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
             file.setLength(2L << 30); // sparse: nothing to read, were it read
         }
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", "unused:9092");
-        values.put("model.path", modelA.toString());
+        Map<String, Object> values = JobConfigs.offline(modelA).toMap();
         values.put("model-updates.enabled", "true");
         values.put("model-updates.max-bytes", "1000000");
         try (var h = harness(TickJobConfig.from(values), null)) {

@@ -7,9 +7,9 @@ import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.TickInput;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.TinyRnnCell;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -58,9 +58,8 @@ class RnnStepOperatorManyKeysTest {
 
     @Test
     void shouldCheckpointAndRestoreTheHiddenStateOf100000Keys() throws Exception {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", "unused:9092");
-        values.put("model.path", tiny.write(dir, "tiny", Map.of()).toString());
+        Map<String, Object> values =
+                JobConfigs.offline(tiny.write(dir, "tiny", Map.of())).toMap();
         values.put("state.backend", "rocksdb");
         TickJobConfig config = TickJobConfig.from(values);
 

@@ -11,10 +11,10 @@ import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.records.TickInput;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.TinyRnnCell;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +42,7 @@ class RnnStepOperatorTest {
     }
 
     private TickJobConfig config(Path modelFile, Map<String, String> extra) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", "unused:9092");
-        values.put("model.path", modelFile.toString());
+        Map<String, Object> values = JobConfigs.offline(modelFile).toMap();
         values.putAll(extra);
         return TickJobConfig.from(values);
     }

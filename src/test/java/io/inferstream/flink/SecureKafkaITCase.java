@@ -13,6 +13,7 @@ import io.inferstream.local.LocalKafkaBroker;
 import io.inferstream.local.LocalPorts;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.CapturedOutput;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.OfflineClassifier;
 import io.inferstream.testing.WebUiResources;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,18 +126,14 @@ class SecureKafkaITCase {
         Path passwordFile = Files.writeString(dir.resolve("kafka-password"), FILE_PASSWORD + "\n");
         String prefix = "file-secret";
         produceImages(prefix);
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", broker.saslBootstrapServers());
-        values.put("kafka.properties.security.protocol", "SASL_PLAINTEXT");
-        values.put("kafka.properties.sasl.mechanism", "PLAIN");
-        values.put("kafka.properties.sasl.jaas.config", jaas(FILE_USER, "${file:" + passwordFile + "}"));
-        values.put("topics.input", prefix + "-images");
-        values.put("topics.output", prefix + "-predictions");
-        values.put("topics.dlq", prefix + "-images.dlq");
-        values.put("job.name", prefix + "-job");
-        values.put("model.path", OfflineClassifier.DEMO_MODEL.toString());
-        values.put("checkpoint.interval-ms", "500");
-        values.put("checkpoint.dir", dir.resolve("checkpoints").toString());
+        Map<String, Object> values = JobConfigs.onBroker(
+                        broker.saslBootstrapServers(), prefix + "-job", OfflineClassifier.DEMO_MODEL)
+                .set("kafka.properties.security.protocol", "SASL_PLAINTEXT")
+                .set("kafka.properties.sasl.mechanism", "PLAIN")
+                .set("kafka.properties.sasl.jaas.config", jaas(FILE_USER, "${file:" + passwordFile + "}"))
+                .topics(prefix + "-images", prefix + "-predictions", prefix + "-images.dlq")
+                .checkpointEvery(500, dir.resolve("checkpoints"))
+                .toMap();
 
         List<ImagePrediction> predictions;
         Map<String, String> webUi;

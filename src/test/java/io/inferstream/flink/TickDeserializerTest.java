@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.records.TickInput;
+import io.inferstream.testing.JobConfigs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -31,10 +31,9 @@ class TickDeserializerTest {
     @TempDir
     static Path dir;
 
-    private final TickJobConfig config = TickJobConfig.from(Map.of(
-            "kafka.bootstrap", "unused:9092",
-            "model.path", model().toString(),
-            "order.max-out-of-orderness-ms", "1000"));
+    private final TickJobConfig config = TickJobConfig.from(JobConfigs.offline(model())
+            .set("order.max-out-of-orderness-ms", "1000")
+            .toMap());
     private final TickDeserializer deserializer =
             new TickDeserializer(StreamJobSettings.DEFAULT_MAX_KEY_BYTES, config.maxFutureMs);
     private final WatermarkStrategy<TickInput> strategy = TickInputs.watermarks(config);

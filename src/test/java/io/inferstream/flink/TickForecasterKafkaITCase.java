@@ -10,24 +10,20 @@ import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
+import io.inferstream.testing.FailOnceAfterCheckpoint;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.TinyRnnCell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -58,53 +54,20 @@ class TickForecasterKafkaITCase {
     @TempDir
     Path dir;
 
-    /**
-     * Throws once in the whole JVM, after a number of records and after at least one completed
-     * checkpoint, so the job restores keyed state and offsets from it. Until then it slows the
-     * stream a little, so that checkpoints complete while ticks are still flowing.
-     */
-    static final class FailOnce implements MapFunction<TickInput, TickInput>, CheckpointListener {
-        private static final long serialVersionUID = 1L;
-        static final AtomicLong SEEN = new AtomicLong();
-        static final AtomicLong CHECKPOINTS = new AtomicLong();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        private final long failAfter;
-
-        FailOnce(long failAfter) {
-            this.failAfter = failAfter;
-        }
-
-        @Override
-        public TickInput map(TickInput tick) {
-            if (failAfter > 0 && !FAILED.get()) {
-                LockSupport.parkNanos(200_000);
-                if (SEEN.incrementAndGet() >= failAfter && CHECKPOINTS.get() > 0 && FAILED.compareAndSet(false, true)) {
-                    throw new IllegalStateException("injected failure after " + SEEN.get() + " records and "
-                            + CHECKPOINTS.get() + " completed checkpoints");
-                }
-            }
-            return tick;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            if (failAfter > 0) {
-                CHECKPOINTS.incrementAndGet();
-            }
-        }
-    }
-
     @Test
     void shouldCommitTheSameForecastsWithAFailureMidStreamAsWithout() throws Exception {
         Path model = new TinyRnnCell(8).write(dir, "tiny", Map.of());
         String input = KAFKA.createTopic("ticks-failover", 2);
         int ticks = produce(input);
 
-        Result reference = run(model, input, "reference", 0, ticks);
-        Result failed = run(model, input, "failover", ticks / 2, ticks);
+        // Slowed a little until it fails, so that checkpoints complete while ticks still flow.
+        FailOnceAfterCheckpoint<TickInput> failure =
+                FailOnceAfterCheckpoint.afterRecords(ticks / 2, Duration.ofNanos(200_000));
+        Result reference = run(model, input, "reference", FailOnceAfterCheckpoint.never(), ticks);
+        Result failed = run(model, input, "failover", failure, ticks);
 
-        assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
-        assertThat(FailOnce.CHECKPOINTS.get())
+        assertThat(failure.failed()).as("the failure was injected").isTrue();
+        assertThat(failure.checkpoints())
                 .as("checkpoints completed before the failure")
                 .isPositive();
         assertThat(reference.forecasts).hasSize(KEYS);
@@ -170,35 +133,25 @@ class TickForecasterKafkaITCase {
 
     private record Result(int count, List<String> ids, Map<String, List<String>> forecasts, List<String> deadReasons) {}
 
-    private Result run(Path model, String input, String name, long failAfter, int ticks) throws Exception {
+    private Result run(Path model, String input, String name, FailOnceAfterCheckpoint<TickInput> failure, int ticks)
+            throws Exception {
         String output = KAFKA.createTopic("forecasts-" + name, 2);
         String dlq = KAFKA.createTopic("ticks-dlq-" + name, 2);
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
-        values.put("kafka.group-id", "tick-it-" + name);
-        values.put("job.name", "tick-it-" + name);
-        values.put("topics.input", input);
-        values.put("topics.output", output);
-        values.put("topics.dlq", dlq);
-        values.put("model.path", model.toString());
-        values.put("parallelism", "2");
-        values.put("order.max-out-of-orderness-ms", "500");
-        values.put("checkpoint.interval-ms", "300");
-        values.put("checkpoint.dir", dir.resolve("checkpoints-" + name).toString());
-        values.put("flink.restart-strategy.type", "fixed-delay");
-        values.put("flink.restart-strategy.fixed-delay.attempts", "3");
-        values.put("flink.restart-strategy.fixed-delay.delay", "500 ms");
+        Map<String, Object> values = JobConfigs.onBroker(KAFKA.bootstrapServers(), "tick-it-" + name, model)
+                .set("kafka.group-id", "tick-it-" + name)
+                .topics(input, output, dlq)
+                .set("parallelism", "2")
+                .set("order.max-out-of-orderness-ms", "500")
+                .checkpointEvery(300, dir.resolve("checkpoints-" + name))
+                .restartAfterInjectedFailure()
+                .toMap();
         TickJobConfig cfg = TickJobConfig.from(values);
         RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         TickJobPipeline.sinks(
                 TickForecasterJob.build(
-                        TickJobPipeline.source(env, cfg)
-                                .map(new FailOnce(failAfter))
-                                .returns(TickInput.class),
-                        cfg,
-                        spec),
+                        TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class), cfg, spec),
                 cfg);
         JobClient job = env.executeAsync("tick failover it " + name);
         try {

@@ -16,13 +16,13 @@ import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.records.TickInput;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,9 +56,7 @@ class TickForecasterOracleITCase {
 
     @BeforeAll
     static void runTheJob() throws Exception {
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", "unused:9092");
-        values.put("model.path", MODEL.toString());
+        Map<String, Object> values = JobConfigs.offline(MODEL).toMap();
         values.put("parallelism", "2");
         values.put("batch.max-size", "16");
         values.put("order.max-out-of-orderness-ms", Long.toString(BOUND_MS));
