@@ -336,36 +336,4 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         @Override
         public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
     }
-
-    /** One key's share of a watermark's work: its state and its released ticks in event-time order. */
-    static final class KeyWork {
-        final String key;
-        RnnKeyState state;
-        final List<Long> timestamps;
-        final List<PendingTick> ticks;
-        final long previousLastEventTime;
-        /** The key had no state before these ticks. */
-        final boolean isNew;
-
-        int next;
-
-        KeyWork(
-                String key,
-                RnnKeyState state,
-                List<Long> timestamps,
-                List<PendingTick> ticks,
-                long previousLast,
-                boolean isNew) {
-            this.key = key;
-            this.state = state;
-            this.timestamps = timestamps;
-            this.ticks = ticks;
-            this.previousLastEventTime = previousLast;
-            this.isNew = isNew;
-        }
-
-        boolean hasNext() {
-            return next < ticks.size();
-        }
-    }
 }
