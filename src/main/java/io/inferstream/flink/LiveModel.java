@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * configuration names, unless the configuration was changed to name another model since the job
  * was started.
  */
-public final class LiveModel<M extends AutoCloseable> implements Serializable {
+public final class LiveModel<M extends AutoCloseable> implements ServedModel<M> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(LiveModel.class);
 
@@ -47,11 +47,6 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
 
         /** Why {@code candidate} may not replace {@code current}, naming what was expected; null if it may. */
         String refusal(M current, M candidate, ModelUpdateRecord update);
-    }
-
-    /** Told of every swap in the task thread, before the previous model is closed. */
-    public interface SwapListener<M> {
-        void swapped(M previous, M next);
     }
 
     private final String jobName;
@@ -84,6 +79,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
      * Restores which model was in use (or takes the configured one) and loads it, in the task
      * thread: the operator does not start without a model.
      */
+    @Override
     public void initializeState(OperatorStateStore store, boolean restored, int subtaskIndex) throws Exception {
         subtask = subtaskIndex;
         state = LiveModelState.register(store);
@@ -138,6 +134,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
      * Registers metrics and the status output, and takes up updates a restore left pending; the
      * listener (may be null) hears of every swap.
      */
+    @Override
     public void open(
             MetricGroup group,
             ProcessingTimeService processingTime,
@@ -153,6 +150,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
         restoredPending.clear();
     }
 
+    @Override
     public M current() {
         return current;
     }
@@ -163,6 +161,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
     }
 
     /** Takes an update from the control topic: ignores other jobs', refuses what it must, loads the rest. */
+    @Override
     public void offer(ModelUpdateRecord update) {
         if (update.error != null && (update.job == null || jobName.equals(update.job))) {
             // Refused by every job when it names none, else by the job it names only.
@@ -185,6 +184,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
     }
 
     /** Swaps in every finished load, in the order the updates came; call it between batches only. */
+    @Override
     public void poll() {
         for (ModelLoadQueue.Loaded<M> done = loads.takeFinished(); done != null; done = loads.takeFinished()) {
             if (done.failure() != null) {
@@ -218,6 +218,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
         status.accept(ModelStatusRecord.of(jobName, subtask, ModelStatusRecord.ACCEPTED, update, version, null));
     }
 
+    @Override
     public void snapshotState() throws Exception {
         List<LiveModelEntry> entries = new ArrayList<>();
         entries.add(new LiveModelEntry(subtask, configuredLocation, currentLocation, currentVersionOverride, false));
@@ -227,6 +228,7 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
         state.write(entries);
     }
 
+    @Override
     public void close() {
         if (loads != null) {
             loads.close();
