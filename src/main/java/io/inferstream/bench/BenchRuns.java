@@ -65,13 +65,7 @@ final class BenchRuns {
      * batch and execution provider.
      */
     static Map<String, Object> jobSettings(
-            String bootstrap,
-            String input,
-            String output,
-            String modelPath,
-            int batch,
-            boolean inference,
-            OnnxOptions onnx) {
+            String bootstrap, String input, String output, String modelPath, int batch, OnnxOptions onnx) {
         Map<String, Object> values = new HashMap<>();
         values.put("kafka.bootstrap", bootstrap);
         values.put("kafka.group-id", "bench-" + output);
@@ -81,7 +75,6 @@ final class BenchRuns {
         values.put("topics.dlq", output + ".dlq");
         values.put("model.path", modelPath);
         values.put("batch.max-size", Integer.toString(batch));
-        values.put("inference.enabled", Boolean.toString(inference));
         values.put(OnnxSettings.PROVIDER, onnx.provider().configName());
         values.put(OnnxSettings.DEVICE_ID, Integer.toString(onnx.deviceId()));
         return values;

@@ -3,6 +3,7 @@ package io.inferstream.bench;
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.demo.cnn.SampleImages;
+import io.inferstream.flink.ImageClassifyBatch;
 import io.inferstream.flink.ImageJobPipeline;
 import io.inferstream.flink.JobEnvironments;
 import io.inferstream.inference.OnnxOptions;
@@ -112,8 +113,8 @@ public final class ImageBenchmark {
     private double backlogThroughput(String input, int batch, boolean inference) throws Exception {
         String output = "bench-out-" + (++run) + "-" + System.currentTimeMillis();
         Topics.ensure(bootstrap, Map.of(output, 2, output + ".dlq", 2));
-        ImageJobConfig cfg = config(input, output, batch, inference, "exactly-once");
-        List<OutputWatcher.Seen> seen = runJob(cfg, output, images, Duration.ofMinutes(5));
+        ImageJobConfig cfg = config(input, output, batch, "exactly-once");
+        List<OutputWatcher.Seen> seen = runJob(cfg, inference, output, images, Duration.ofMinutes(5));
         double throughput = OutputWatcher.throughput(seen);
         out.printf(
                 "  %-44s %8.0f images/s (%d predictions)%n",
@@ -134,7 +135,7 @@ public final class ImageBenchmark {
         String control = output + ".updates";
         String status = output + ".status";
         Topics.ensure(bootstrap, Map.of(output, 2, output + ".dlq", 2, control, 1, status, 1));
-        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, true, onnx);
+        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, onnx);
         values.put("model-updates.enabled", "true");
         values.put("model-updates.topic", control);
         values.put("model-updates.status-topic", status);
@@ -159,7 +160,7 @@ public final class ImageBenchmark {
                 },
                 "bench-model-updates");
         List<ModelStatus> statuses = new ArrayList<>();
-        List<OutputWatcher.Seen> seen = BenchRuns.whileRunning(environment(cfg), cfg.common.jobName, job -> {
+        List<OutputWatcher.Seen> seen = BenchRuns.whileRunning(environment(cfg, true), cfg.common.jobName, job -> {
             sender.start();
             try {
                 return OutputWatcher.await(bootstrap, BenchRuns.outputTopics(output), images, Duration.ofMinutes(5))
@@ -193,8 +194,8 @@ public final class ImageBenchmark {
         String input = "bench-latency-in-" + (++run) + "-" + System.currentTimeMillis();
         String output = "bench-latency-out-" + run;
         Topics.ensure(bootstrap, Map.of(input, 2, output, 2, output + ".dlq", 2));
-        ImageJobConfig cfg = config(input, output, batchSize, true, delivery);
-        return BenchRuns.whileRunning(environment(cfg), cfg.common.jobName, job -> {
+        ImageJobConfig cfg = config(input, output, batchSize, delivery);
+        return BenchRuns.whileRunning(environment(cfg, true), cfg.common.jobName, job -> {
             Thread.sleep(5_000); // let the job start; images are stamped when sent
             Thread feeder = new Thread(() -> produce(input, rate * seconds, rate));
             feeder.start();
@@ -209,22 +210,23 @@ public final class ImageBenchmark {
         });
     }
 
-    private List<OutputWatcher.Seen> runJob(ImageJobConfig cfg, String output, int count, Duration timeout)
-            throws Exception {
-        return BenchRuns.whileRunning(environment(cfg), cfg.common.jobName, job -> OutputWatcher.await(
+    private List<OutputWatcher.Seen> runJob(
+            ImageJobConfig cfg, boolean inference, String output, int count, Duration timeout) throws Exception {
+        return BenchRuns.whileRunning(environment(cfg, inference), cfg.common.jobName, job -> OutputWatcher.await(
                         bootstrap, BenchRuns.outputTopics(output), count, timeout)
                 .predictions());
     }
 
-    private static StreamExecutionEnvironment environment(ImageJobConfig cfg) {
+    /** The job as built, or with {@code inference} off the same job classifying by {@link PassThroughBatch}. */
+    private static StreamExecutionEnvironment environment(ImageJobConfig cfg, boolean inference) {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
-        ImageJobPipeline.wire(env, cfg);
+        ImageJobPipeline.wire(env, cfg, inference ? ImageClassifyBatch::new : (c, spec) -> new PassThroughBatch());
         return env;
     }
 
-    private ImageJobConfig config(String input, String output, int batch, boolean inference, String delivery) {
-        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, inference, onnx);
+    private ImageJobConfig config(String input, String output, int batch, String delivery) {
+        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, onnx);
         values.put("delivery", delivery);
         return ImageJobConfig.from(values);
     }

@@ -3,6 +3,7 @@ package io.inferstream.bench;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.demo.rnn.DemoRnnTrainer;
 import io.inferstream.demo.rnn.SyntheticTicks;
+import io.inferstream.flink.RnnStepOperator;
 import io.inferstream.flink.TickJobPipeline;
 import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.OnnxRnnCell;
@@ -145,10 +146,10 @@ public final class TickBenchmark {
 
     private double backlogThroughput(String input, String model, int batch, boolean inference) throws Exception {
         String output = nextOutputTopic();
-        TickJobConfig cfg = TickJobConfig.from(settings(input, output, model, batch, inference));
+        TickJobConfig cfg = TickJobConfig.from(settings(input, output, model, batch));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
-        TickJobPipeline.wire(env, cfg);
+        TickJobPipeline.wire(env, cfg, inference ? RnnStepOperator::liveCell : PassThroughCell::serve);
         int expected = keys * steps;
         OutputWatcher.Outcome outcome = BenchRuns.whileRunning(
                 env,
@@ -209,10 +210,9 @@ public final class TickBenchmark {
         }
     }
 
-    /** The settings of one benchmark job: the job as built but for batch size and inference. */
-    Map<String, Object> settings(String input, String output, String model, int batch, boolean inference) {
-        Map<String, Object> values =
-                BenchRuns.jobSettings(bootstrap, input, output, model, batch, inference, settings.onnx());
+    /** The settings of one benchmark job: the job as built but for batch size. */
+    Map<String, Object> settings(String input, String output, String model, int batch) {
+        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, model, batch, settings.onnx());
         // Flink's default in-memory checkpoint storage refuses states over 5 MB.
         values.put("checkpoint.dir", workDir.resolve("checkpoints").toString());
         return values;

@@ -39,7 +39,7 @@ final class TickCheckpointRun {
                 "%nCheckpoints with RocksDB state: %d keys, one tick each (%d keys per event-time second), model %s%n",
                 keyCount, bench.keysPerStep(), Path.of(model).getFileName());
         String output = bench.nextOutputTopic();
-        Map<String, Object> values = bench.settings(input, output, model, TickBenchmark.BATCH, true);
+        Map<String, Object> values = bench.settings(input, output, model, TickBenchmark.BATCH);
         values.put("state.backend", "rocksdb");
         TickJobConfig cfg = TickJobConfig.from(values);
         StreamExecutionEnvironment env =

@@ -27,8 +27,6 @@ public final class ImageJobConfig implements Serializable {
     public final OnnxOptions onnx;
     /** The control topic for live model updates and where their models may come from. */
     public final ModelUpdateSettings modelUpdates;
-    /** False only in benchmarks: the same job with inference replaced by a pass-through. */
-    public final boolean inferenceEnabled;
 
     private ImageJobConfig(Settings s) {
         this.common = StreamJobSettings.read(s, JOB, "images", "image-predictions");
@@ -42,7 +40,6 @@ public final class ImageJobConfig implements Serializable {
         this.topK = s.intValue("output.top-k", 3, 1, 1000);
         this.onnx = OnnxSettings.read(s);
         this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
-        this.inferenceEnabled = s.bool("inference.enabled", true);
         s.rejectUnknown(JOB);
     }
 

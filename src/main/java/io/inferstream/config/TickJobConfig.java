@@ -42,8 +42,6 @@ public final class TickJobConfig implements Serializable {
     public final OnnxOptions onnx;
     /** The control topic for live model updates and where their models may come from. */
     public final ModelUpdateSettings modelUpdates;
-    /** False only in benchmarks: the same job with the ONNX call replaced by a pass-through. */
-    public final boolean inferenceEnabled;
 
     private TickJobConfig(Settings s) {
         this.common = StreamJobSettings.read(s, JOB, "ticks", "tick-predictions");
@@ -74,7 +72,6 @@ public final class TickJobConfig implements Serializable {
         this.resetStateOnModelChange = s.bool("state.reset-on-model-change", false);
         this.onnx = OnnxSettings.read(s);
         this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
-        this.inferenceEnabled = s.bool("inference.enabled", true);
         s.rejectUnknown(JOB);
     }
 

@@ -18,9 +18,13 @@ public interface BatchFunction<IN, OUT> extends Serializable {
     /** Releases what {@link #open} took. */
     void close() throws Exception;
 
-    /** The model the function serves, when it can be replaced while the job runs; null if not. */
-    default LiveModel<?> liveModel() {
-        return null;
+    /**
+     * The model the operator restores, offers updates to, swaps between batches and closes for the
+     * function; none by default, for a function that needs no model or holds its own. Called once,
+     * when the operator is built.
+     */
+    default ServedModel<?> model() {
+        return FixedModel.none();
     }
 
     /** The event time of the input an output answers, for the event-time lag metric; {@code now} if unknown. */

@@ -24,26 +24,34 @@ public final class ImageClassifierJob {
         return build(in, null, config, spec);
     }
 
-    /**
-     * Builds decode, micro-batch and classify on {@code in}. The spec is the model's resolved
-     * contract, checked on the client before the job is submitted. With {@code updates}, every
-     * classifier instance also receives the control topic's model updates.
-     */
+    /** The topology classifying with the configured model, replaced by {@code updates} where there are any. */
     public static JobOutputs<ClassifiedImage> build(
             DataStream<KafkaInput> in,
             DataStream<ModelUpdateRecord> updates,
             ImageJobConfig config,
             ImageModelSpec spec) {
+        return build(in, updates, config, spec, new ImageClassifyBatch(config, spec));
+    }
+
+    /**
+     * Builds decode, micro-batch and {@code classify} on {@code in}. The spec is the model's
+     * resolved contract, checked on the client before the job is submitted. With {@code updates},
+     * every classifier instance also receives the control topic's model updates.
+     */
+    public static JobOutputs<ClassifiedImage> build(
+            DataStream<KafkaInput> in,
+            DataStream<ModelUpdateRecord> updates,
+            ImageJobConfig config,
+            ImageModelSpec spec,
+            BatchFunction<ImageTask, ClassifiedImage> classify) {
         SingleOutputStreamOperator<ImageTask> decoded = in.process(new ImageDecodeFunction(config, spec))
                 .name("decode and preprocess")
                 .uid("image-decode");
-        BatchFunction<ImageTask, ClassifiedImage> inference =
-                config.inferenceEnabled ? new ImageClassifyBatch(config, spec) : new PassThroughBatch();
         String name =
                 "classify " + spec.modelName + " (batch " + config.maxBatchSize + ", " + config.maxBatchWaitMs + " ms)";
         TypeInformation<ClassifiedImage> type = TypeInformation.of(ClassifiedImage.class);
         MicroBatchOperator<ImageTask, ClassifiedImage> operator =
-                new MicroBatchOperator<>(inference, config.maxBatchSize, config.maxBatchWaitMs);
+                new MicroBatchOperator<>(classify, config.maxBatchSize, config.maxBatchWaitMs);
         SingleOutputStreamOperator<ClassifiedImage> predictions = ModelServingOperator.apply(
                         decoded, updates, name, type, operator)
                 .uid("image-classify");

@@ -27,7 +27,7 @@ public class ImageClassifyBatch implements BatchFunction<ImageTask, ClassifiedIm
     }
 
     @Override
-    public LiveModel<?> liveModel() {
+    public ServedModel<?> model() {
         return model;
     }
 

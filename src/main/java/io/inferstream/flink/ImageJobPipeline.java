@@ -8,8 +8,10 @@ import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ClassifiedImage;
+import io.inferstream.records.ImageTask;
 import io.inferstream.records.KafkaInput;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiFunction;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,6 +27,17 @@ public final class ImageJobPipeline {
      * to the environment.
      */
     public static ImageModelSpec wire(StreamExecutionEnvironment env, ImageJobConfig config) {
+        return wire(env, config, ImageClassifyBatch::new);
+    }
+
+    /**
+     * The same, classifying with what {@code classify} makes of the configuration and the
+     * checked model: a benchmark hands in a classifier that does no inference.
+     */
+    public static ImageModelSpec wire(
+            StreamExecutionEnvironment env,
+            ImageJobConfig config,
+            BiFunction<ImageJobConfig, ImageModelSpec, BatchFunction<ImageTask, ClassifiedImage>> classify) {
         ImageModelSpec spec = OnnxImageClassifier.inspect(
                 ModelFiles.read(config.modelPath),
                 config.modelOverrides,
@@ -38,8 +51,12 @@ public final class ImageJobPipeline {
         DataStream<KafkaInput> in = env.fromSource(
                         KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
                 .uid("image-source");
-        JobOutputs<ClassifiedImage> outputs =
-                ImageClassifierJob.build(in, KafkaIO.modelUpdates(env, s, config.modelUpdates, "image"), config, spec);
+        JobOutputs<ClassifiedImage> outputs = ImageClassifierJob.build(
+                in,
+                KafkaIO.modelUpdates(env, s, config.modelUpdates, "image"),
+                config,
+                spec,
+                classify.apply(config, spec));
         OutputFormat format = s.outputFormat;
         outputs.sinkToKafka(
                 s,

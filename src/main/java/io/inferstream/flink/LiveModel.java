@@ -4,24 +4,11 @@ import io.inferstream.config.ModelUpdateSettings;
 import io.inferstream.records.ModelStatusRecord;
 import io.inferstream.records.ModelUpdateRecord;
 import java.io.Serializable;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -30,15 +17,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The model one operator instance serves, replaceable while the job runs. Updates arrive from
  * the control topic on every instance (broadcast); each is checked against the allowed
- * locations, loaded and validated on a background thread, and swapped in by {@link #poll} in
- * the task thread, between batches. A refused update leaves the running model in place and is
- * reported on the status side output.
+ * locations, loaded and validated on a background thread ({@link ModelLoadQueue}), and swapped
+ * in by {@link #poll} in the task thread, between batches. A refused update leaves the running
+ * model in place and is reported on the status side output.
  *
- * <p>The model in use, and updates received but not yet swapped in, are operator state: a
- * restore resumes with the model that was running, not with the one the configuration names,
- * unless the configuration was changed to name another model since the job was started.
+ * <p>The model in use, and updates received but not yet swapped in, are operator state ({@link
+ * LiveModelState}): a restore resumes with the model that was running, not with the one the
+ * configuration names, unless the configuration was changed to name another model since the job
+ * was started.
  */
-public final class LiveModel<M extends AutoCloseable> implements Serializable {
+public final class LiveModel<M extends AutoCloseable> implements ServedModel<M> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(LiveModel.class);
 
@@ -61,11 +49,6 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
         String refusal(M current, M candidate, ModelUpdateRecord update);
     }
 
-    /** Told of every swap in the task thread, before the previous model is closed. */
-    public interface SwapListener<M> {
-        void swapped(M previous, M next);
-    }
-
     private final String jobName;
     private final String configuredLocation;
     private final ModelUpdateSettings settings;
@@ -74,21 +57,16 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
     private transient M current;
     private transient String currentLocation;
     private transient String currentVersionOverride;
-    private transient ArrayDeque<PendingLoad<M>> pending;
+    private transient String version;
     private transient List<ModelUpdateRecord> restoredPending;
-    private transient ExecutorService executor;
-    private transient ListState<String> state;
+    private transient ModelLoadQueue<M> loads;
+    private transient LiveModelState state;
     private transient int subtask;
     private transient Consumer<ModelStatusRecord> status;
     private transient SwapListener<M> listener;
     private transient ProcessingTimeService time;
     private transient boolean pollScheduled;
-    private transient MetricGroup metrics;
-    private transient Set<String> versionsRegistered;
-    private transient Counter accepted;
-    private transient Counter refused;
-    /** Read by the metric reporter thread. */
-    private transient volatile String activeVersion;
+    private transient LiveModelMetrics metrics;
 
     public LiveModel(String jobName, String configuredLocation, ModelUpdateSettings settings, Loader<M> loader) {
         this.jobName = jobName;
@@ -101,21 +79,23 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
      * Restores which model was in use (or takes the configured one) and loads it, in the task
      * thread: the operator does not start without a model.
      */
+    @Override
     public void initializeState(OperatorStateStore store, boolean restored, int subtaskIndex) throws Exception {
         subtask = subtaskIndex;
-        state = store.getUnionListState(new ListStateDescriptor<>("live-model", Types.STRING));
-        pending = new ArrayDeque<>();
+        state = LiveModelState.register(store);
+        loads = new ModelLoadQueue<>("model loader (" + jobName + " " + subtask + ")");
         restoredPending = new ArrayList<>();
         String location = configuredLocation;
-        String version = null;
+        String restoredVersion = null;
         if (restored) {
-            List<Entry> mine = Entry.chooseFor(subtaskIndex, state.get());
-            Entry running = mine.isEmpty() ? null : mine.get(0);
+            List<LiveModelEntry> mine = state.restore(subtaskIndex);
+            LiveModelEntry running = mine.isEmpty() ? null : mine.get(0);
             if (running != null && running.configured.equals(configuredLocation)) {
                 location = running.location;
-                version = running.version;
-                for (Entry later : mine.subList(1, mine.size())) {
-                    restoredPending.add(new ModelUpdateRecord(jobName, later.location, later.version, later.reset));
+                restoredVersion = running.version;
+                for (LiveModelEntry later : mine.subList(1, mine.size())) {
+                    restoredPending.add(
+                            new ModelUpdateRecord(jobName, later.location, later.version, later.resetState));
                 }
             } else if (running != null) {
                 LOG.info(
@@ -127,58 +107,61 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
                         running.version);
             }
         }
+        current = loadAtStart(location, restoredVersion);
+        currentLocation = location;
+        currentVersionOverride = restoredVersion;
+        version = loader.version(current);
+    }
+
+    /** The configured model, or one an update brought in, under the limit of its time. */
+    private M loadAtStart(String location, String restoredVersion) {
         try {
-            // The configured model, or one an update brought in under the limit of its time.
-            current = loader.load(location, version, ModelFiles.MAX_BYTES, "the most an ONNX model can have");
+            return loader.load(location, restoredVersion, ModelFiles.MAX_BYTES, "the most an ONNX model can have");
         } catch (RuntimeException e) {
             if (location.equals(configuredLocation)) {
                 throw e;
             }
             throw new IllegalStateException(
-                    "the restored job was serving model " + location + " version " + version
+                    "the restored job was serving model " + location + " version " + restoredVersion
                             + " (from the control topic) and cannot load it again: " + e.getMessage()
                             + "; expected it to stay readable, or restore with model.path naming another model"
                             + " to start from the configuration's model",
                     e);
         }
-        currentLocation = location;
-        currentVersionOverride = version;
-        activeVersion = loader.version(current);
     }
 
     /**
      * Registers metrics and the status output, and takes up updates a restore left pending; the
      * listener (may be null) hears of every swap.
      */
+    @Override
     public void open(
             MetricGroup group,
             ProcessingTimeService processingTime,
             Consumer<ModelStatusRecord> statusOutput,
             SwapListener<M> swapListener) {
-        metrics = group;
         time = processingTime;
         status = statusOutput;
         listener = swapListener;
-        versionsRegistered = new HashSet<>();
-        accepted = group.counter(InferenceMetrics.MODEL_UPDATES_ACCEPTED);
-        refused = group.counter(InferenceMetrics.MODEL_UPDATES_REFUSED);
-        registerVersion(version());
+        metrics = new LiveModelMetrics(group, version);
         for (ModelUpdateRecord update : restoredPending) {
             offer(update);
         }
         restoredPending.clear();
     }
 
+    @Override
     public M current() {
         return current;
     }
 
     /** The version predictions carry now. */
     public String version() {
-        return activeVersion;
+        return version;
     }
 
     /** Takes an update from the control topic: ignores other jobs', refuses what it must, loads the rest. */
+    @Override
     public void offer(ModelUpdateRecord update) {
         if (update.error != null && (update.job == null || jobName.equals(update.job))) {
             // Refused by every job when it names none, else by the job it names only.
@@ -194,99 +177,76 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
             refuse(update, outside);
             return;
         }
-        LOG.info("Loading {} next to the running version {}", update, version());
-        pending.add(new PendingLoad<>(
-                update,
-                executor()
-                        .submit(() -> loader.load(
-                                update.uri, update.version, settings.maxBytes, "model-updates.max-bytes"))));
+        LOG.info("Loading {} next to the running version {}", update, version);
+        loads.submit(
+                update, () -> loader.load(update.uri, update.version, settings.maxBytes, "model-updates.max-bytes"));
         schedulePoll();
     }
 
     /** Swaps in every finished load, in the order the updates came; call it between batches only. */
+    @Override
     public void poll() {
-        while (!pending.isEmpty() && pending.peek().future.isDone()) {
-            PendingLoad<M> done = pending.poll();
-            M candidate;
-            try {
-                candidate = done.future.get();
-            } catch (ExecutionException e) {
-                refuse(done.update, "cannot load it: " + e.getCause().getMessage());
+        for (ModelLoadQueue.Loaded<M> done = loads.takeFinished(); done != null; done = loads.takeFinished()) {
+            if (done.failure() != null) {
+                refuse(done.update(), "cannot load it: " + done.failure().getMessage());
                 continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
-            String why = loader.refusal(current, candidate, done.update);
+            M candidate = done.model();
+            String why = loader.refusal(current, candidate, done.update());
             if (why != null) {
-                closeQuietly(candidate);
-                refuse(done.update, why);
+                ModelLoadQueue.closeQuietly(candidate);
+                refuse(done.update(), why);
                 continue;
             }
-            M previous = current;
-            String previousVersion = activeVersion;
-            current = candidate;
-            currentLocation = done.update.uri;
-            currentVersionOverride = done.update.version;
-            activeVersion = loader.version(candidate);
-            if (listener != null) {
-                listener.swapped(previous, candidate);
-            }
-            closeQuietly(previous);
-            registerVersion(version());
-            accepted.inc();
-            LOG.info("Now serving {} version {} (was {})", currentLocation, version(), previousVersion);
-            status.accept(
-                    ModelStatusRecord.of(jobName, subtask, ModelStatusRecord.ACCEPTED, done.update, version(), null));
+            swap(candidate, done.update());
         }
     }
 
+    private void swap(M candidate, ModelUpdateRecord update) {
+        M previous = current;
+        String previousVersion = version;
+        current = candidate;
+        currentLocation = update.uri;
+        currentVersionOverride = update.version;
+        version = loader.version(candidate);
+        if (listener != null) {
+            listener.swapped(previous, candidate);
+        }
+        ModelLoadQueue.closeQuietly(previous);
+        metrics.accepted(version);
+        LOG.info("Now serving {} version {} (was {})", currentLocation, version, previousVersion);
+        status.accept(ModelStatusRecord.of(jobName, subtask, ModelStatusRecord.ACCEPTED, update, version, null));
+    }
+
+    @Override
     public void snapshotState() throws Exception {
-        List<String> entries = new ArrayList<>();
-        entries.add(new Entry(subtask, configuredLocation, currentLocation, currentVersionOverride, false).encode());
-        for (PendingLoad<M> load : pending) {
-            entries.add(
-                    new Entry(subtask, configuredLocation, load.update.uri, load.update.version, load.update.resetState)
-                            .encode());
+        List<LiveModelEntry> entries = new ArrayList<>();
+        entries.add(new LiveModelEntry(subtask, configuredLocation, currentLocation, currentVersionOverride, false));
+        for (ModelUpdateRecord update : loads.updates()) {
+            entries.add(new LiveModelEntry(subtask, configuredLocation, update.uri, update.version, update.resetState));
         }
-        state.update(entries);
+        state.write(entries);
     }
 
+    @Override
     public void close() {
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (pending != null) {
-            for (PendingLoad<M> load : pending) {
-                if (load.future.isDone() && !load.future.isCancelled()) {
-                    try {
-                        closeQuietly(load.future.get());
-                    } catch (Exception ignored) {
-                        // nothing was loaded
-                    }
-                }
-            }
-            pending.clear();
+        if (loads != null) {
+            loads.close();
         }
         if (current != null) {
-            closeQuietly(current);
+            ModelLoadQueue.closeQuietly(current);
             current = null;
         }
     }
 
     private void refuse(ModelUpdateRecord update, String reason) {
-        refused.inc();
-        LOG.warn("Refused {}: {}; still serving version {}", update, reason, version());
-        status.accept(ModelStatusRecord.of(jobName, subtask, ModelStatusRecord.REFUSED, update, version(), reason));
+        metrics.refused();
+        LOG.warn("Refused {}: {}; still serving version {}", update, reason, version);
+        status.accept(ModelStatusRecord.of(jobName, subtask, ModelStatusRecord.REFUSED, update, version, reason));
     }
 
     private void schedulePoll() {
-        if (pollScheduled || pending.isEmpty() || time == null) {
+        if (pollScheduled || loads.isEmpty() || time == null) {
             return;
         }
         pollScheduled = true;
@@ -295,76 +255,5 @@ public final class LiveModel<M extends AutoCloseable> implements Serializable {
             poll();
             schedulePoll();
         });
-    }
-
-    private ExecutorService executor() {
-        if (executor == null) {
-            executor = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "model loader (" + jobName + " " + subtask + ")");
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        return executor;
-    }
-
-    /** One series per version: model_version="2" active = 1 while that version serves, 0 after. */
-    private void registerVersion(String version) {
-        if (metrics != null && versionsRegistered.add(version)) {
-            metrics.addGroup(InferenceMetrics.MODEL_VERSION_GROUP, version)
-                    .gauge(InferenceMetrics.MODEL_VERSION_ACTIVE, (Gauge<Integer>)
-                            () -> version.equals(activeVersion) ? 1 : 0);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable model) {
-        try {
-            model.close();
-        } catch (Exception e) {
-            LOG.warn("Closing a replaced model failed", e);
-        }
-    }
-
-    private record PendingLoad<M>(ModelUpdateRecord update, Future<M> future) {}
-
-    /**
-     * One line of the union state: which subtask, the configured model it started from, and a
-     * model location with the version it was given (the first line of a subtask is the model in
-     * use, later ones are updates still loading).
-     */
-    record Entry(int subtask, String configured, String location, String version, boolean reset) {
-        String encode() {
-            return subtask + "\t" + configured + "\t" + location + "\t" + (version == null ? "" : version) + "\t"
-                    + reset;
-        }
-
-        static Entry decode(String line) {
-            String[] f = line.split("\t", -1);
-            return new Entry(
-                    Integer.parseInt(f[0]), f[1], f[2], f[3].isEmpty() ? null : f[3], Boolean.parseBoolean(f[4]));
-        }
-
-        /** The entries of this subtask, or of the lowest restored subtask when it has none (rescaling up). */
-        static List<Entry> chooseFor(int subtask, Iterable<String> lines) {
-            List<Entry> all = new ArrayList<>();
-            for (String line : lines) {
-                all.add(decode(line));
-            }
-            int chosen = Integer.MAX_VALUE;
-            for (Entry e : all) {
-                if (e.subtask == subtask) {
-                    chosen = subtask;
-                    break;
-                }
-                chosen = Math.min(chosen, e.subtask);
-            }
-            List<Entry> mine = new ArrayList<>();
-            for (Entry e : all) {
-                if (e.subtask == chosen) {
-                    mine.add(e);
-                }
-            }
-            return mine;
-        }
     }
 }

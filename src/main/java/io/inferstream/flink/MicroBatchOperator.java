@@ -15,7 +15,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * emptied before every checkpoint barrier and watermark, so it never needs to be in state and a
  * restore never loses or repeats a buffered record.
  *
- * <p>When the function's model can be replaced ({@link BatchFunction#liveModel}), the operator
+ * <p>When the function's model can be replaced ({@link BatchFunction#model}), the operator
  * runs with two inputs: the records, and the model updates of the control topic broadcast to
  * every instance. A finished load is swapped in before a batch, never during one; the control
  * input holds back neither watermarks nor idleness.
@@ -25,6 +25,7 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
     private static final long serialVersionUID = 1L;
 
     private final BatchFunction<IN, OUT> function;
+    private final ServedModel<?> model;
     private final int maxSize;
     private final long maxWaitMs;
 
@@ -39,13 +40,14 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
                     "batch size " + maxSize + " and wait " + maxWaitMs + " ms: expected size >= 1, wait >= 0");
         }
         this.function = function;
+        this.model = function.model();
         this.maxSize = maxSize;
         this.maxWaitMs = maxWaitMs;
     }
 
     @Override
-    protected LiveModel<?> liveModel() {
-        return function.liveModel();
+    protected ServedModel<?> servedModel() {
+        return model;
     }
 
     @Override
@@ -54,9 +56,7 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
         buffer = new ArrayList<>(maxSize);
         metrics = new InferenceMetrics(getMetricGroup());
         function.open();
-        if (liveModel() != null) {
-            openLiveModel(liveModel(), null);
-        }
+        openServedModel(model, null);
     }
 
     @Override
@@ -126,9 +126,7 @@ public class MicroBatchOperator<IN, OUT> extends ModelServingOperator<IN, OUT>
         if (buffer.isEmpty()) {
             return;
         }
-        if (liveModel() != null) {
-            liveModel().poll();
-        }
+        model.poll();
         long start = System.nanoTime();
         // One ONNX call for the whole batch: its failure is the model's or the runtime's, not one
         // record's (each image was decoded and checked upstream), so it fails the job.

@@ -12,20 +12,17 @@ import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An inference operator whose model can be replaced while the job runs. It works with one input
  * (the records) or with two, the second being the control topic's model updates broadcast to
  * every instance. The control input holds back neither watermarks nor idleness: it has no event
- * time of its own. The {@link LiveModel} is restored before {@code open()}, snapshotted with the
+ * time of its own. The {@link ServedModel} is restored before {@code open()}, snapshotted with the
  * operator and closed with it.
  */
 abstract class ModelServingOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         implements OneInputStreamOperator<IN, OUT>, TwoInputStreamOperator<IN, ModelUpdateRecord, OUT> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(ModelServingOperator.class);
 
     /**
      * Applies {@code operator} to {@code records} (keyed or not), with the model updates as its
@@ -42,23 +39,22 @@ abstract class ModelServingOperator<IN, OUT> extends AbstractStreamOperator<OUT>
                 : records.connect(updates.broadcast()).transform(name, type, operator);
     }
 
-    /** The replaceable model, or null where the operator serves a fixed function (benchmarks). */
-    protected abstract LiveModel<?> liveModel();
+    /** The model the operator serves: a {@link LiveModel}, or a fixed one a benchmark handed in. */
+    protected abstract ServedModel<?> servedModel();
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        LiveModel<?> model = liveModel();
-        if (model != null) {
-            model.initializeState(
-                    context.getOperatorStateStore(),
-                    context.isRestored(),
-                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-        }
+        servedModel()
+                .initializeState(
+                        context.getOperatorStateStore(),
+                        context.isRestored(),
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     }
 
-    /** Starts taking updates: metrics, the status side output, and the operator's swap hook. */
-    protected final <M extends AutoCloseable> void openLiveModel(LiveModel<M> model, LiveModel.SwapListener<M> onSwap) {
+    /** Starts taking updates: metrics, the status side output, and the operator's swap hook (may be null). */
+    protected final <M extends AutoCloseable> void openServedModel(
+            ServedModel<M> model, ServedModel.SwapListener<M> onSwap) {
         model.open(
                 getMetricGroup(),
                 getProcessingTimeService(),
@@ -71,15 +67,10 @@ abstract class ModelServingOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         processElement(element);
     }
 
-    /** A model update: loaded in the background, swapped in between batches by {@link LiveModel#poll}. */
+    /** A model update: loaded in the background, swapped in between batches by {@link ServedModel#poll}. */
     @Override
     public void processElement2(StreamRecord<ModelUpdateRecord> update) {
-        LiveModel<?> model = liveModel();
-        if (model != null) {
-            model.offer(update.getValue());
-        } else {
-            LOG.warn("Ignoring {}: this operator runs without a model (inference.enabled: false)", update.getValue());
-        }
+        servedModel().offer(update.getValue());
     }
 
     @Override
@@ -102,19 +93,13 @@ abstract class ModelServingOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        LiveModel<?> model = liveModel();
-        if (model != null) {
-            model.snapshotState();
-        }
+        servedModel().snapshotState();
     }
 
     @Override
     public void close() throws Exception {
         try {
-            LiveModel<?> model = liveModel();
-            if (model != null) {
-                model.close();
-            }
+            servedModel().close();
         } finally {
             super.close();
         }

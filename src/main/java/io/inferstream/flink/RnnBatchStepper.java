@@ -43,11 +43,11 @@ final class RnnBatchStepper {
         this.nextState = new float[batch * spec.stateSize()];
     }
 
-    void stepAll(List<RnnStepOperator.KeyWork> work, RnnCellSpec spec, long ttlMs, Counter ttlResets) {
-        List<RnnStepOperator.KeyWork> round = new ArrayList<>();
+    void stepAll(List<KeyWork> work, RnnCellSpec spec, long ttlMs, Counter ttlResets) {
+        List<KeyWork> round = new ArrayList<>();
         while (true) {
             round.clear();
-            for (RnnStepOperator.KeyWork w : work) {
+            for (KeyWork w : work) {
                 if (w.hasNext()) {
                     round.add(w);
                 }
@@ -61,11 +61,11 @@ final class RnnBatchStepper {
         }
     }
 
-    private void stepChunk(List<RnnStepOperator.KeyWork> chunk, RnnCellSpec spec, long ttlMs, Counter ttlResets) {
+    private void stepChunk(List<KeyWork> chunk, RnnCellSpec spec, long ttlMs, Counter ttlResets) {
         int n = chunk.size();
         int stateSize = spec.stateSize();
         for (int row = 0; row < n; row++) {
-            RnnStepOperator.KeyWork w = chunk.get(row);
+            KeyWork w = chunk.get(row);
             long ts = w.timestamps.get(w.next);
             if (ttlMs > 0 && w.state.step > 0 && ts - w.state.lastEventTime > ttlMs) {
                 // Idle longer than the time-to-live: start again from the initial state.
@@ -81,7 +81,7 @@ final class RnnBatchStepper {
         metrics.call(n, System.nanoTime() - start);
         long now = System.currentTimeMillis();
         for (int row = 0; row < n; row++) {
-            RnnStepOperator.KeyWork w = chunk.get(row);
+            KeyWork w = chunk.get(row);
             long ts = w.timestamps.get(w.next);
             PendingTick tick = w.ticks.get(w.next);
             System.arraycopy(nextState, row * stateSize, w.state.state, 0, stateSize);
@@ -94,8 +94,7 @@ final class RnnBatchStepper {
         }
     }
 
-    private ForecastRecord forecast(
-            RnnStepOperator.KeyWork w, long ts, PendingTick tick, int row, RnnCellSpec spec, long now) {
+    private ForecastRecord forecast(KeyWork w, long ts, PendingTick tick, int row, RnnCellSpec spec, long now) {
         ForecastRecord f = new ForecastRecord();
         f.key = w.key;
         f.id = tick.id;

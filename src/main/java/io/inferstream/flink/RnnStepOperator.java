@@ -66,11 +66,9 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     /** The contract the job was built for: the features the validation step checks. */
     private final RnnCellSpec spec;
 
-    private final int maxBatch;
     private final long ttlMs;
     private final boolean resetOnModelChange;
-    /** Null in pass-through benchmarks. */
-    private final LiveModel<RnnStepper> model;
+    private final ServedModel<RnnStepper> model;
 
     private transient ValueState<RnnKeyState> keyState;
     private transient MapState<Long, PendingTick> pending;
@@ -95,24 +93,32 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private transient DeadLetterMetrics deadLetterMetrics;
     private final DeadLetters deadLetters;
 
+    /** The operator as jobs run it: serving the configured cell, replaceable by updates. */
     public RnnStepOperator(TickJobConfig config, RnnCellSpec spec) {
+        this(config, spec, liveCell(config, spec));
+    }
+
+    /** The operator serving {@code cell}: {@link #liveCell}, or what a benchmark hands in. */
+    public RnnStepOperator(TickJobConfig config, RnnCellSpec spec, ServedModel<RnnStepper> cell) {
         this.jobName = config.common.jobName;
         this.spec = spec;
-        this.maxBatch = config.maxBatchSize;
         this.ttlMs = config.stateTtlMs;
         this.resetOnModelChange = config.resetStateOnModelChange;
         this.deadLetters = new DeadLetters(config.common);
-        this.model = config.inferenceEnabled
-                ? new LiveModel<>(
-                        jobName,
-                        config.modelPath,
-                        config.modelUpdates,
-                        new ModelLoaders.RnnCells(spec, config.modelOverrides, maxBatch, config.onnx))
-                : null;
+        this.model = cell;
+    }
+
+    /** The configured cell, replaced by the control topic's updates when the job takes them. */
+    public static LiveModel<RnnStepper> liveCell(TickJobConfig config, RnnCellSpec spec) {
+        return new LiveModel<>(
+                config.common.jobName,
+                config.modelPath,
+                config.modelUpdates,
+                new ModelLoaders.RnnCells(spec, config.modelOverrides, config.maxBatchSize, config.onnx));
     }
 
     @Override
-    protected LiveModel<?> liveModel() {
+    protected ServedModel<?> servedModel() {
         return model;
     }
 
@@ -121,13 +127,9 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         super.initializeState(context);
         stateShapes = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>("rnn-state-shape", Types.STRING));
-        if (model != null) {
-            // Restored by the superclass: the cell that was running when the state was written,
-            // unless the configuration has changed since.
-            cell = model.current();
-        } else {
-            cell = RnnStepper.passThrough(spec, maxBatch);
-        }
+        // Restored by the superclass: the cell that was running when the state was written,
+        // unless the configuration has changed since.
+        cell = model.current();
         if (cell.spec().features != spec.features) {
             throw new IllegalStateException("model " + cell.spec().modelName + " takes " + cell.spec().features
                     + " features but the job was built for " + spec.features + "; expected the model checked at"
@@ -188,13 +190,11 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         }
         getMetricGroup().gauge(InferenceMetrics.LIVE_KEYS, (Gauge<Long>) () -> liveKeys);
         deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
-        if (model != null) {
-            openLiveModel(model, (previous, next) -> {
-                cell = next;
-                batchStepper = new RnnBatchStepper(next, output, inferenceMetrics);
-                mapping = new RnnFeatureMapping(next.spec());
-            });
-        }
+        openServedModel(model, (previous, next) -> {
+            cell = next;
+            batchStepper = new RnnBatchStepper(next, output, inferenceMetrics);
+            mapping = new RnnFeatureMapping(next.spec());
+        });
     }
 
     /**
@@ -248,9 +248,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     public void processWatermark(Watermark mark) throws Exception {
         // Fire this watermark's timers (they only mark keys ready), step all ready keys in
         // batches, and only then forward the watermark: no output is ever behind it.
-        if (model != null) {
-            model.poll();
-        }
+        model.poll();
         if (timeServiceManager != null) {
             timeServiceManager.advanceWatermark(mark);
         }
@@ -323,17 +321,6 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         }
     }
 
-    @Override
-    public void close() throws Exception {
-        try {
-            if (model == null && cell != null) {
-                cell.close(); // the pass-through; a live model is closed by the superclass
-            }
-        } finally {
-            super.close();
-        }
-    }
-
     /** An expiry timer only marks its key for the check in {@link #load}; it releases no tick. */
     private final class ExpiryTrigger implements Triggerable<String, VoidNamespace> {
         @Override
@@ -343,37 +330,5 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
 
         @Override
         public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
-    }
-
-    /** One key's share of a watermark's work: its state and its released ticks in event-time order. */
-    static final class KeyWork {
-        final String key;
-        RnnKeyState state;
-        final List<Long> timestamps;
-        final List<PendingTick> ticks;
-        final long previousLastEventTime;
-        /** The key had no state before these ticks. */
-        final boolean isNew;
-
-        int next;
-
-        KeyWork(
-                String key,
-                RnnKeyState state,
-                List<Long> timestamps,
-                List<PendingTick> ticks,
-                long previousLast,
-                boolean isNew) {
-            this.key = key;
-            this.state = state;
-            this.timestamps = timestamps;
-            this.ticks = ticks;
-            this.previousLastEventTime = previousLast;
-            this.isNew = isNew;
-        }
-
-        boolean hasNext() {
-            return next < ticks.size();
-        }
     }
 }

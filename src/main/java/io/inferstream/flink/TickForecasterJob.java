@@ -2,6 +2,7 @@ package io.inferstream.flink;
 
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.inference.RnnStepper;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.ModelUpdateRecord;
@@ -26,23 +27,33 @@ public final class TickForecasterJob {
         return build(ticks, null, config, spec);
     }
 
-    /**
-     * Builds validate, key by series, and the stateful RNN step on {@code ticks}, which must
-     * carry timestamps and watermarks ({@link TickInputs#watermarks}). With {@code updates},
-     * every RNN instance also receives the control topic's model updates.
-     */
+    /** The topology serving the configured cell, replaced by {@code updates} where there are any. */
     public static JobOutputs<ForecastRecord> build(
             DataStream<TickInput> ticks,
             DataStream<ModelUpdateRecord> updates,
             TickJobConfig config,
             RnnCellSpec spec) {
+        return build(ticks, updates, config, spec, RnnStepOperator.liveCell(config, spec));
+    }
+
+    /**
+     * Builds validate, key by series, and the stateful RNN step serving {@code cell} on {@code
+     * ticks}, which must carry timestamps and watermarks ({@link TickInputs#watermarks}). With
+     * {@code updates}, every RNN instance also receives the control topic's model updates.
+     */
+    public static JobOutputs<ForecastRecord> build(
+            DataStream<TickInput> ticks,
+            DataStream<ModelUpdateRecord> updates,
+            TickJobConfig config,
+            RnnCellSpec spec,
+            ServedModel<RnnStepper> cell) {
         SingleOutputStreamOperator<TickInput> valid = ticks.process(new TickValidateFunction(config, spec))
                 .name("validate ticks")
                 .uid("tick-validate");
         KeyedStream<TickInput, String> keyed = valid.keyBy(tick -> tick.key, Types.STRING);
         String name = "step " + spec.modelName + " per key (batch " + config.maxBatchSize + ")";
         TypeInformation<ForecastRecord> type = TypeInformation.of(ForecastRecord.class);
-        RnnStepOperator operator = new RnnStepOperator(config, spec);
+        RnnStepOperator operator = new RnnStepOperator(config, spec, cell);
         SingleOutputStreamOperator<ForecastRecord> forecasts =
                 ModelServingOperator.apply(keyed, updates, name, type, operator).uid("rnn-step");
         DataStream<DeadLetterRecord> dead = valid.getSideOutput(TickValidateFunction.DEAD_LETTERS)

@@ -5,12 +5,14 @@ import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.inference.RnnStepper;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.TickInput;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,13 +39,24 @@ public final class TickJobPipeline {
      * the environment.
      */
     public static RnnCellSpec wire(StreamExecutionEnvironment env, TickJobConfig config) {
+        return wire(env, config, RnnStepOperator::liveCell);
+    }
+
+    /**
+     * The same, stepping the cell {@code cell} makes of the configuration and the checked model:
+     * a benchmark hands in one that does no inference.
+     */
+    public static RnnCellSpec wire(
+            StreamExecutionEnvironment env,
+            TickJobConfig config,
+            BiFunction<TickJobConfig, RnnCellSpec, ServedModel<RnnStepper>> cell) {
         RnnCellSpec spec = OnnxRnnCell.inspect(
                 ModelFiles.read(config.modelPath),
                 config.modelOverrides,
                 JobEnvironments.inspectionOptions(env, config.onnx));
         PredictionSizes.checkTick(config.common, spec);
         DataStream<ModelUpdateRecord> updates = KafkaIO.modelUpdates(env, config.common, config.modelUpdates, "tick");
-        sinks(TickForecasterJob.build(source(env, config), updates, config, spec), config);
+        sinks(TickForecasterJob.build(source(env, config), updates, config, spec, cell.apply(config, spec)), config);
         return spec;
     }
 

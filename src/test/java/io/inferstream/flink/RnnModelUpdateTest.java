@@ -15,13 +15,22 @@ import io.inferstream.testing.TinyRnnCell;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.OperatorStateHandle;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -265,6 +274,94 @@ class RnnModelUpdateTest {
             assertThat(awaitStatuses(h, 1).get(0).status).isEqualTo(ModelStatusRecord.ACCEPTED);
             tick(h, 2, 0.4);
             assertThat(h.extractOutputValues()).extracting(f -> f.modelVersion).containsExactly("2");
+        }
+    }
+
+    /**
+     * Writes operator state as the code before {@link LiveModelEntry} did: tab-joined strings
+     * (subtask, configured model, model, version, reset) in a String union state named
+     * "live-model". Savepoints of running jobs hold that format.
+     */
+    private static OperatorSubtaskState legacySnapshot(String... lines) throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<Object, Object>(new LegacyLiveModelWriter(List.of(lines)))) {
+            h.open();
+            return h.snapshot(1L, 1L);
+        }
+    }
+
+    private static final class LegacyLiveModelWriter extends AbstractStreamOperator<Object>
+            implements OneInputStreamOperator<Object, Object> {
+        private final List<String> lines;
+        private transient ListState<String> state;
+
+        LegacyLiveModelWriter(List<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            state = context.getOperatorStateStore()
+                    .getUnionListState(new ListStateDescriptor<>("live-model", Types.STRING));
+        }
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            super.snapshotState(context);
+            state.update(lines);
+        }
+
+        @Override
+        public void processElement(StreamRecord<Object> element) {}
+    }
+
+    /** Entries per operator state name in a snapshot. */
+    private static Map<String, Integer> operatorStateEntries(OperatorSubtaskState snapshot) {
+        Map<String, Integer> entries = new HashMap<>();
+        for (OperatorStateHandle handle : snapshot.getManagedOperatorState()) {
+            handle.getStateNameToPartitionOffsets()
+                    .forEach((name, meta) -> entries.merge(name, meta.getOffsets().length, Integer::sum));
+        }
+        return entries;
+    }
+
+    @Test
+    void shouldRestoreTheRunningModelFromASavepointOfTheOldStringFormat() throws Exception {
+        OperatorSubtaskState old = legacySnapshot("0\t" + modelA + "\t" + modelB + "\t2\tfalse");
+        List<Double> offlineA = cellA.run(List.of(0.1, 0.4));
+        OperatorSubtaskState next;
+        try (var h = harness(config(modelA), old)) {
+            tick(h, 1, 0.1);
+            ForecastRecord f = h.extractOutputValues().get(0);
+            assertThat(f.modelVersion).isEqualTo("2");
+            assertThat(f.outputs[0]).isCloseTo(offlineA.get(0) + 1.0, within(1e-5));
+            next = h.snapshot(2L, 2L);
+        }
+        // The old lines are carried no further; the model in use is now a typed entry.
+        assertThat(operatorStateEntries(next))
+                .containsEntry(LiveModelState.LEGACY_NAME, 0)
+                .containsEntry(LiveModelState.NAME, 1);
+        try (var h = harness(config(modelA), next)) {
+            tick(h, 2, 0.4);
+            ForecastRecord f = h.extractOutputValues().get(0);
+            assertThat(f.modelVersion).isEqualTo("2");
+            assertThat(f.step).isEqualTo(2);
+            assertThat(f.outputs[0]).isCloseTo(offlineA.get(1) + 1.0, within(1e-5));
+        }
+    }
+
+    @Test
+    void shouldTakeUpAnUpdateStillLoadingInASavepointOfTheOldStringFormat() throws Exception {
+        OperatorSubtaskState old = legacySnapshot(
+                "0\t" + modelA + "\t" + modelA + "\t\tfalse", "0\t" + modelA + "\t" + modelB + "\t3\tfalse");
+        try (var h = harness(config(modelA), old)) {
+            ModelStatusRecord status = awaitStatuses(h, 1).get(0);
+            tick(h, 1, 0.1);
+
+            assertThat(status.status).isEqualTo(ModelStatusRecord.ACCEPTED);
+            assertThat(status.uri).isEqualTo(modelB.toString());
+            assertThat(status.activeVersion).isEqualTo("3");
+            assertThat(h.extractOutputValues()).extracting(f -> f.modelVersion).containsExactly("3");
         }
     }
 }

@@ -1,15 +1,17 @@
-package io.inferstream.flink;
+package io.inferstream.bench;
 
+import io.inferstream.flink.BatchFunction;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The image job with inference removed, for benchmarks only: every image gets a fixed label, so
- * the job measures what Kafka, decoding and Flink cost without the model.
+ * The image job's classify step with inference removed: every image gets a fixed label, so the
+ * job measures what Kafka, decoding and Flink cost without the model. It needs no model, so it
+ * takes no model updates either.
  */
-public class PassThroughBatch implements BatchFunction<ImageTask, ClassifiedImage> {
+final class PassThroughBatch implements BatchFunction<ImageTask, ClassifiedImage> {
     private static final long serialVersionUID = 1L;
 
     @Override
