@@ -24,6 +24,9 @@ public final class StreamJobSettings implements Serializable {
      */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 
+    /** Default of {@code fence.topic}: one registry for all jobs, keyed by job name and instance. */
+    public static final String DEFAULT_FENCE_TOPIC = "inferstream.instances";
+
     public final String jobName;
     public final String bootstrapServers;
     public final String groupId;
@@ -46,6 +49,10 @@ public final class StreamJobSettings implements Serializable {
      * longer originals; the producer's max.request.size is set to fit.
      */
     public final int maxRecordBytes;
+    /** Whether the job registers its instance and stops once a newer instance of the same job.name registers. */
+    public final boolean fenceEnabled;
+    /** The compacted one-partition topic where every instance of every job registers. */
+    public final String fenceTopic;
 
     private StreamJobSettings(Settings s, String jobName, String defaultInput, String defaultOutput) {
         this.jobName = s.string("job.name", jobName);
@@ -68,6 +75,8 @@ public final class StreamJobSettings implements Serializable {
         this.maxKeyBytes = s.intValue("limits.max-key-bytes", DEFAULT_MAX_KEY_BYTES, 1, 65_536);
         this.maxRecordBytes =
                 s.intValue("output.max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 65_536, 256 * 1024 * 1024);
+        this.fenceEnabled = s.bool("fence.enabled", true);
+        this.fenceTopic = s.string("fence.topic", DEFAULT_FENCE_TOPIC);
         if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic)) {
             throw ConfigException.of("topics.input", inputTopic, "a topic other than topics.output and topics.dlq");
         }

@@ -3,6 +3,7 @@ package io.inferstream.flink;
 import io.inferstream.config.ModelUpdateSettings;
 import io.inferstream.config.OutputFormat;
 import io.inferstream.config.StreamJobSettings;
+import io.inferstream.kafka.InstanceId;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ModelStatusRecord;
@@ -33,7 +34,8 @@ public final class JobOutputs<T> {
      * Writes predictions to the output topic and dead letters to the dead-letter topic, in the
      * configured format; the sinks' uids are {@code <uidPrefix>-predictions-sink} and
      * {@code <uidPrefix>-dlq-sink}, stable so savepoints keep their transactions; model status
-     * records, if any, go to the model-updates status topic.
+     * records, if any, go to the model-updates status topic. With fence.enabled the job is a new
+     * instance that fences older ones ({@link InstanceFence}).
      */
     void sinkToKafka(
             StreamJobSettings s,
@@ -42,6 +44,8 @@ public final class JobOutputs<T> {
             SerializableFunction<T, byte[]> key,
             SerializableFunction<T, byte[]> value) {
         OutputFormat format = s.outputFormat;
+        // Built once per submission: a failover restart keeps this instance id, a new submission does not.
+        InstanceFence.attach(predictions, s, uidPrefix, InstanceId.create());
         predictions
                 .sinkTo(KafkaIO.sink(s, s.outputTopic, key, value))
                 .name("kafka: " + s.outputTopic)

@@ -88,14 +88,21 @@ public final class PreparedJob {
     /**
      * Creates the job's missing topics when its configuration asks for it (topics.create); else,
      * with live model updates on, checks that the control and status topics exist, since a job
-     * reading a missing control topic would fail only once it runs.
+     * reading a missing control topic would fail only once it runs. An existing fence topic must
+     * be compacted.
      */
     public void createTopicsIfAsked() {
         Properties admin = KafkaIO.clientProperties(settings);
         admin.put("bootstrap.servers", settings.bootstrapServers);
         if (settings.createTopics) {
             Topics.ensure(admin, topics());
+            if (settings.fenceEnabled) {
+                Topics.ensureCompacted(admin, settings.fenceTopic);
+            }
             return;
+        }
+        if (settings.fenceEnabled) {
+            checkFenceTopic(admin);
         }
         if (modelUpdates.enabled) {
             for (String[] topic : new String[][] {
@@ -109,6 +116,22 @@ public final class PreparedJob {
                                     + " run with --create-topics), or model-updates.enabled: false");
                 }
             }
+        }
+    }
+
+    /**
+     * A fence topic that exists must keep every registration for good: under time retention an
+     * old instance's registration would expire, and restarting it would register it as the
+     * newest. A missing one is created, compacted, by the job's fence when it starts.
+     */
+    private void checkFenceTopic(Properties admin) {
+        String policy = Topics.cleanupPolicy(admin, settings.fenceTopic);
+        if (policy != null && (!policy.contains("compact") || policy.contains("delete"))) {
+            throw ConfigException.of(
+                    "fence.topic",
+                    settings.fenceTopic,
+                    "a topic with cleanup.policy=compact, one partition (it has cleanup.policy=" + policy
+                            + "), a topic name not in use, or fence.enabled: false");
         }
     }
 

@@ -11,9 +11,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the Kafka topics a job needs when they are missing, since brokers here never auto-create them. */
@@ -45,7 +47,36 @@ public final class Topics {
             int brokers = await(admin.describeCluster().nodes(), "describe the cluster")
                     .size();
             short replicationFactor = (short) Math.min(PREFERRED_REPLICATION_FACTOR, brokers);
-            return create(admin, topicPartitions, replicationFactor);
+            return create(admin, topicPartitions, replicationFactor, Map.of());
+        }
+    }
+
+    /**
+     * Creates {@code topic} with one partition and {@code cleanup.policy=compact} if it is missing:
+     * a log that keeps the last record of every key for good, whatever the time retention.
+     *
+     * @return whether this call created it
+     */
+    public static boolean ensureCompacted(Properties adminProperties, String topic) {
+        try (Admin admin = Admin.create(adminProperties)) {
+            int brokers = await(admin.describeCluster().nodes(), "describe the cluster")
+                    .size();
+            short replicationFactor = (short) Math.min(PREFERRED_REPLICATION_FACTOR, brokers);
+            return !create(admin, Map.of(topic, 1), replicationFactor, Map.of("cleanup.policy", "compact"))
+                    .isEmpty();
+        }
+    }
+
+    /** The topic's cleanup.policy (delete, compact or both), or null if the topic does not exist. */
+    public static String cleanupPolicy(Properties adminProperties, String topic) {
+        try (Admin admin = Admin.create(adminProperties)) {
+            if (!await(admin.listTopics().names(), "list topics").contains(topic)) {
+                return null;
+            }
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config = await(admin.describeConfigs(List.of(resource)).all(), "describe topic " + topic)
+                    .get(resource);
+            return config.get("cleanup.policy").value();
         }
     }
 
@@ -56,7 +87,7 @@ public final class Topics {
             throw new IllegalArgumentException("replicationFactor is " + replicationFactor + "; expected 1 or more");
         }
         try (Admin admin = Admin.create(adminProperties)) {
-            return create(admin, topicPartitions, replicationFactor);
+            return create(admin, topicPartitions, replicationFactor, Map.of());
         }
     }
 
@@ -72,7 +103,8 @@ public final class Topics {
         }
     }
 
-    private static Set<String> create(Admin admin, Map<String, Integer> topicPartitions, short replicationFactor) {
+    private static Set<String> create(
+            Admin admin, Map<String, Integer> topicPartitions, short replicationFactor, Map<String, String> configs) {
         topicPartitions.forEach((topic, partitions) -> {
             if (partitions == null || partitions < 1) {
                 throw new IllegalArgumentException(
@@ -82,7 +114,7 @@ public final class Topics {
         Set<String> existing = await(admin.listTopics().names(), "list topics");
         List<NewTopic> missing = topicPartitions.entrySet().stream()
                 .filter(e -> !existing.contains(e.getKey()))
-                .map(e -> new NewTopic(e.getKey(), e.getValue(), replicationFactor))
+                .map(e -> new NewTopic(e.getKey(), e.getValue(), replicationFactor).configs(configs))
                 .collect(Collectors.toList());
         CreateTopicsResult result = admin.createTopics(missing);
         Set<String> created = new TreeSet<>();
