@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * The job jar's entry point: {@code flink run inferstream-job.jar JOB [--config FILE] [flags]},
- * or the REST API's /jars/.../run with the same program arguments. Runs in the cluster's
+ * or the REST API's /jars/.../run with the same program arguments; {@code sql -f FILE.sql}
+ * submits a SQL script's job instead. Runs in the cluster's
  * context environment, with the job's checkpointing and state settings applied.
  */
 @Command(
@@ -36,7 +37,10 @@ public final class JobMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) throws Exception {
-        int code = commandLine().execute(args);
+        // sql -f SCRIPT: the script's statements submit their job to the cluster around.
+        boolean sql = args.length > 0 && args[0].equals("sql");
+        CommandLine cli = sql ? contextual(new CommandLine(new SqlCommand(true))) : commandLine();
+        int code = cli.execute(sql ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
         if (code != 0) {
             // The arguments may hold secrets (--set kafka.properties.sasl.jaas.config=...), and this
             // message reaches the JobManager's log and the REST answer of /jars/:id/run.
@@ -47,7 +51,10 @@ public final class JobMain implements Callable<Integer> {
 
     /** The job jar's command line; a bad argument is reported with secret values hidden. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new JobMain());
+        return contextual(new CommandLine(new JobMain()));
+    }
+
+    private static CommandLine contextual(CommandLine cli) {
         // Errors propagate to Flink's client (and its REST answer) instead of calling System.exit.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             throw e;
