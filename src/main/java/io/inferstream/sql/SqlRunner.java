@@ -4,6 +4,10 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 
@@ -12,6 +16,9 @@ import org.apache.flink.table.api.TableResult;
  * DDL and SET take effect, INSERT and statement sets submit jobs, queries print their rows.
  */
 public final class SqlRunner {
+    private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
+    private static final Pattern STATEMENT_SET =
+            Pattern.compile("(?is)EXECUTE\\s+STATEMENT\\s+SET\\s+BEGIN\\s(.*)\\bEND");
 
     private SqlRunner() {}
 
@@ -19,7 +26,10 @@ public final class SqlRunner {
     public static List<TableResult> run(TableEnvironment tables, List<String> statements, PrintStream out) {
         List<TableResult> jobs = new ArrayList<>();
         for (String statement : statements) {
-            TableResult result = tables.executeSql(statement);
+            TableResult result = execute(tables, statement);
+            if (result == null) {
+                continue;
+            }
             if (result.getJobClient().isPresent() && submitsJob(statement)) {
                 out.println("job " + result.getJobClient().get().getJobID() + ": " + firstLine(statement));
                 jobs.add(result);
@@ -28,6 +38,28 @@ public final class SqlRunner {
             }
         }
         return jobs;
+    }
+
+    /**
+     * What TableEnvironment.executeSql does, plus the two statements only Flink's SQL client
+     * knows: {@code SET 'key' = 'value'} (null: nothing to report) and
+     * {@code EXECUTE STATEMENT SET BEGIN INSERT ...; ... END}.
+     */
+    private static TableResult execute(TableEnvironment tables, String statement) {
+        Matcher set = SET.matcher(statement.strip());
+        if (set.matches()) {
+            tables.getConfig().set(set.group(1), set.group(2));
+            return null;
+        }
+        Matcher statementSet = STATEMENT_SET.matcher(statement.strip());
+        if (statementSet.matches()) {
+            StatementSet inserts = tables.createStatementSet();
+            for (String insert : SqlScript.statements(statementSet.group(1), Map.of())) {
+                inserts.addInsertSql(insert);
+            }
+            return inserts.execute();
+        }
+        return tables.executeSql(statement);
     }
 
     private static boolean submitsJob(String statement) {
