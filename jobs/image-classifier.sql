@@ -67,10 +67,11 @@ CREATE MODEL fashion
         'batch.max-wait-ms' = '20'
     );
 
--- ML_PREDICT keeps at most max-concurrent-operations rows in flight: the most one batch can hold.
+-- ML_PREDICT keeps at most max-concurrent-operations rows in flight; twice the batch lets the next
+-- batch be decoded while the model runs one.
 CREATE TEMPORARY VIEW classified AS
 SELECT CONCAT(`topic`, '-', CAST(`partition` AS STRING), '-', CAST(`offset` AS STRING)) AS id, *
-FROM ML_PREDICT(TABLE images, MODEL fashion, DESCRIPTOR(image), MAP['max-concurrent-operations', '64']);
+FROM ML_PREDICT(TABLE images, MODEL fashion, DESCRIPTOR(image), MAP['max-concurrent-operations', '128']);
 
 -- One job, two sinks: predictions, and the rows with an error to the dead-letter table.
 EXECUTE STATEMENT SET
