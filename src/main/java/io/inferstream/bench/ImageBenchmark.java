@@ -110,6 +110,22 @@ public final class ImageBenchmark {
         }
     }
 
+    /** Produces the backlog of sample PNGs into a fresh 2-partition topic and returns its name. */
+    public String produceBacklog(String prefix) {
+        String backlog = prefix + System.currentTimeMillis();
+        Topics.ensure(bootstrap, Map.of(backlog, 2));
+        produce(backlog, images, 0);
+        return backlog;
+    }
+
+    /**
+     * The image job as built, exactly-once, over a backlog already in {@code input}: predictions
+     * per second between its first and last prediction (what bench sql compares SQL against).
+     */
+    public double jobThroughput(String input) throws Exception {
+        return backlogThroughput(input, batchSize, true);
+    }
+
     private double backlogThroughput(String input, int batch, boolean inference) throws Exception {
         String output = "bench-out-" + (++run) + "-" + System.currentTimeMillis();
         Topics.ensure(bootstrap, Map.of(output, 2, output + ".dlq", 2));

@@ -2,6 +2,7 @@ package io.inferstream.cli;
 
 import io.inferstream.bench.ImageBenchmark;
 import io.inferstream.bench.ImageInferenceBenchmark;
+import io.inferstream.bench.SqlBenchmark;
 import io.inferstream.bench.TickBenchmark;
 import io.inferstream.config.OnnxSettings;
 import io.inferstream.config.Settings;
@@ -28,7 +29,10 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
     private static final int IMAGE_BATCH = 64;
 
-    @Parameters(index = "0", description = "What to benchmark: images or ticks.")
+    @Parameters(
+            index = "0",
+            description = "What to benchmark: images, ticks, or sql (the image model through ML_PREDICT; takes"
+                    + " --images, --batch-size and --model).")
     String what;
 
     @Option(
@@ -110,8 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!what.equals("images") && !what.equals("ticks")) {
-            throw new IllegalArgumentException("benchmark '" + what + "': expected images or ticks");
+        if (!what.equals("images") && !what.equals("ticks") && !what.equals("sql")) {
+            throw new IllegalArgumentException("benchmark '" + what + "': expected images, ticks or sql");
         }
         if (what.equals("ticks") && (model != null || batchSizes != null || inferenceOnly)) {
             throw new IllegalArgumentException("--model, --batch-size and --inference-only apply to bench images;"
@@ -159,7 +163,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void run(String servers, Path dir, TickBenchmark.Settings ticks) throws Exception {
-        if (ticks == null) {
+        if (what.equals("sql")) {
+            int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
+            new SqlBenchmark(servers, modelPath(), images, batch, providers().get(0), System.out).runAll();
+        } else if (ticks == null) {
             int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
             new ImageBenchmark(servers, modelPath(), images, batch, providers().get(0), System.out)
                     .runAll(latencyRate, latencySeconds);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BrokerCommand.class,
             RunCommand.class,
+            SqlCommand.class,
             ClusterCommand.class,
             ProduceCommand.class,
             TailCommand.class,

@@ -57,8 +57,11 @@ public final class ImageJobConfig implements Serializable {
         return Path.of(modelPath);
     }
 
-    /** Metadata overrides from a sidecar file and the job configuration's model.* keys. */
-    private static ImageModelOverrides overrides(Settings s, Path model) {
+    /**
+     * Metadata overrides from a sidecar file and the model.* keys: the job configuration's, or
+     * the WITH options of a SQL model.
+     */
+    public static ImageModelOverrides overrides(Settings s, Path model) {
         Map<String, String> values = new ModelOverrideSettings(s, model)
                 .scalar("model.name", ModelMetadataKeys.NAME)
                 .scalar("model.version", ModelMetadataKeys.VERSION)

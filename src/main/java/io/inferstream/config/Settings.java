@@ -169,6 +169,24 @@ public final class Settings {
         return section;
     }
 
+    /** The keys no getter read so far (usually typos), in order. */
+    public List<String> unreadKeys() {
+        List<String> unread = new ArrayList<>();
+        for (String key : values.keySet()) {
+            if (!read.contains(key)) {
+                unread.add(key);
+            }
+        }
+        return unread;
+    }
+
+    /** The keys read so far, in order: what the caller knows. */
+    public List<String> readKeys() {
+        List<String> known = new ArrayList<>(read);
+        known.sort(null);
+        return known;
+    }
+
     /** Fails on the first key that no getter read, listing the keys this job knows. */
     /**
      * The built-in default of each single-valued key read so far (null where there is none), so

@@ -29,8 +29,8 @@ class JobJarITCase {
             manifest = jar.getManifest();
         }
 
-        assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.inferstream.flink.JobMain");
-        assertThat(entries).contains("io/inferstream/flink/JobMain.class");
+        assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.inferstream.job.JobMain");
+        assertThat(entries).contains("io/inferstream/job/JobMain.class");
         for (String runtime : RuntimeBoundariesTest.RUNTIME) {
             String folder = runtime.replace("..", "").replace('.', '/') + "/";
             assertThat(entries).as("runtime package " + runtime).anyMatch(e -> e.startsWith(folder));

@@ -27,6 +27,8 @@ class RuntimeBoundariesTest {
         "io.inferstream.config..",
         "io.inferstream.kafka..",
         "io.inferstream.flink..",
+        "io.inferstream.sql..",
+        "io.inferstream.job..",
         "io.inferstream.avro.."
     };
 

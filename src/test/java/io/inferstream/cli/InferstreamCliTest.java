@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
-import io.inferstream.flink.JobMain;
+import io.inferstream.job.JobMain;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -125,7 +125,7 @@ class InferstreamCliTest {
         String[] result = run("bench", "videos");
 
         assertThat(result[0]).isEqualTo("2");
-        assertThat(result[2]).contains("benchmark 'videos': expected images or ticks");
+        assertThat(result[2]).contains("benchmark 'videos': expected images, ticks or sql");
     }
 
     @Test

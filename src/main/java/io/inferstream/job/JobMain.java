@@ -1,6 +1,9 @@
-package io.inferstream.flink;
+package io.inferstream.job;
 
 import io.inferstream.config.JobArguments;
+import io.inferstream.flink.JobStart;
+import io.inferstream.flink.PreparedJob;
+import io.inferstream.sql.SqlJob;
 import java.util.List;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -10,13 +13,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * or the REST API's /jars/.../run with the same program arguments ({@link JobArguments}). Runs in
  * the cluster's context environment, with the job's checkpointing and state settings applied. It
  * resumes from the checkpoint or savepoint the submitter names, and refuses to start afresh over
- * a consumer group with committed input offsets unless given --from-scratch.
+ * a consumer group with committed input offsets unless given --from-scratch. With
+ * {@code sql -f FILE.sql [-D NAME=VALUE]...} it submits a SQL script's jobs instead ({@link SqlJob}).
  */
 public final class JobMain {
 
     private JobMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("sql")) {
+            SqlJob.submit(List.of(args).subList(1, args.length));
+            return;
+        }
         JobArguments parsed;
         try {
             parsed = JobArguments.parse(List.of(args));
