@@ -69,8 +69,10 @@ public final class InstanceFence<T> extends AbstractStreamOperator<Void> impleme
                 .name("instance fence feed")
                 .uid(uidPrefix + "-instance-fence-feed")
                 .transform("instance fence: " + s.fenceTopic, Types.VOID, new InstanceFence<T>(s, instance))
+                // One instance, but no max parallelism of 1: at job parallelism 1 the fence chains to
+                // its feed, whose max parallelism then had to match the savepoint's (128), and a
+                // rescale from 2 to 1 refused to restore.
                 .setParallelism(1)
-                .setMaxParallelism(1)
                 .uid(uidPrefix + "-instance-fence");
     }
 
