@@ -3,6 +3,7 @@ package io.inferstream.config;
 import io.inferstream.inference.ImageModelOverrides;
 import io.inferstream.inference.ModelMetadataKeys;
 import io.inferstream.inference.OnnxOptions;
+import io.inferstream.input.ImageEnvelope;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +24,9 @@ public final class ImageJobConfig implements Serializable {
     public final long maxPixels;
     public final int maxBytes;
     public final int topK;
+    /** A JSON envelope around the image bytes (input.image-field ...); NONE when not configured. */
+    public final ImageEnvelope envelope;
+
     /** Intra-op threads and execution provider of every ONNX Runtime session (onnx.*). */
     public final OnnxOptions onnx;
     /** The control topic for live model updates and where their models may come from. */
@@ -38,6 +42,7 @@ public final class ImageJobConfig implements Serializable {
         this.maxPixels = s.longValue("limits.max-pixels", 16_000_000, 1, 1_000_000_000);
         this.maxBytes = s.intValue("limits.max-bytes", 10 * 1024 * 1024, 1, Integer.MAX_VALUE);
         this.topK = s.intValue("output.top-k", 3, 1, 1000);
+        this.envelope = InputMappingSettings.image(s);
         this.onnx = OnnxSettings.read(s);
         this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
         s.rejectUnknown(JOB);

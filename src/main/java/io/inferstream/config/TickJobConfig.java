@@ -2,6 +2,7 @@ package io.inferstream.config;
 
 import io.inferstream.inference.ModelMetadataKeys;
 import io.inferstream.inference.OnnxOptions;
+import io.inferstream.input.TickMapping;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,6 +39,9 @@ public final class TickJobConfig implements Serializable {
     /** Start every key from the initial state when restored state does not fit the model's state shapes. */
     public final boolean resetStateOnModelChange;
 
+    /** Where key, time and values sit in the topic's records (input.*); the default reads today's formats. */
+    public final TickMapping inputMapping;
+
     /** Intra-op threads and execution provider of every ONNX Runtime session (onnx.*). */
     public final OnnxOptions onnx;
     /** The control topic for live model updates and where their models may come from. */
@@ -63,6 +67,7 @@ public final class TickJobConfig implements Serializable {
                 .commaList("model.output-std", ModelMetadataKeys.OUTPUT_STD)
                 .value(ModelMetadataKeys.INPUT_TRANSFORM, s.choice("model.transform", null, "none", "log-return"))
                 .values();
+        this.inputMapping = InputMappingSettings.tick(s);
         this.maxBatchSize = s.intValue("batch.max-size", DEFAULT_MAX_BATCH_SIZE, 1, 65_536);
         this.maxOutOfOrdernessMs = s.longValue("order.max-out-of-orderness-ms", 1000, 0, 86_400_000);
         this.maxFutureMs = s.longValue("order.max-future-ms", 3_600_000, 1, 31_622_400_000L);

@@ -6,6 +6,7 @@ import io.inferstream.image.ImageDecoder;
 import io.inferstream.image.ImagePreprocessor;
 import io.inferstream.inference.ImageModelSpec;
 import io.inferstream.input.EventTimes;
+import io.inferstream.input.ImageEnvelope;
 import io.inferstream.input.KeySizes;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
@@ -21,8 +22,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns Kafka records into model-ready image rows: detects raw image bytes or an Avro
- * ImageEvent, reads id and event time, decodes under the size limits and preprocesses. Anything
+ * Turns Kafka records into model-ready image rows: detects raw image bytes, an Avro ImageEvent
+ * or a configured JSON envelope with base64 bytes ({@link ImageEnvelope}), reads id and event time, decodes under the size limits and preprocesses. Anything
  * unusable goes to the dead-letter side output with its reason.
  */
 public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> {
@@ -35,6 +36,7 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
     private final long maxPixels;
     private final int maxBytes;
     private final int maxKeyBytes;
+    private final ImageEnvelope envelope;
     private transient ImageDecoder decoder;
     private transient ImagePreprocessor preprocessor;
     private transient DeadLetterMetrics deadLetterMetrics;
@@ -45,6 +47,7 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
         this.maxPixels = config.maxPixels;
         this.maxBytes = config.maxBytes;
         this.maxKeyBytes = config.common.maxKeyBytes;
+        this.envelope = config.envelope;
     }
 
     @Override
@@ -111,6 +114,15 @@ public class ImageDecodeFunction extends ProcessFunction<KafkaInput, ImageTask> 
                 eventTime = event.getEventTime().toEpochMilli();
             }
             imageBytes = bytes(event.getImage());
+        } else if (envelope.appliesTo(value)) {
+            ImageEnvelope.Opened opened = envelope.open(value);
+            imageBytes = opened.image;
+            if (opened.source != null) {
+                source = opened.source;
+            }
+            if (opened.eventTime != null) {
+                eventTime = opened.eventTime;
+            }
         }
         KeySizes.check(id, "the event id", maxKeyBytes);
         KeySizes.check(source, "the image source", maxKeyBytes);

@@ -1,6 +1,7 @@
 package io.inferstream.flink;
 
 import io.inferstream.input.EventTimeGuard;
+import io.inferstream.input.TickMapping;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.records.TickInput;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,6 +20,7 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
     private final KafkaInputDeserializer records = new KafkaInputDeserializer();
     private final int maxKeyBytes;
     private final long maxFutureMs;
+    private final TickMapping mapping;
     /** Not checkpointed, like the watermark generators: a restored reader starts from the wall clock. */
     private transient EventTimeGuard guard;
 
@@ -27,8 +29,14 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
      * more than {@code maxFutureMs} ahead (order.max-future-ms), are refused.
      */
     public TickDeserializer(int maxKeyBytes, long maxFutureMs) {
+        this(maxKeyBytes, maxFutureMs, TickMapping.DEFAULT);
+    }
+
+    /** As above, for a topic whose records carry key, time and values where {@code mapping} says. */
+    public TickDeserializer(int maxKeyBytes, long maxFutureMs, TickMapping mapping) {
         this.maxKeyBytes = maxKeyBytes;
         this.maxFutureMs = maxFutureMs;
+        this.mapping = mapping;
     }
 
     @Override
@@ -37,7 +45,7 @@ public class TickDeserializer implements KafkaRecordDeserializationSchema<TickIn
         records.deserialize(record, new Collector<KafkaInput>() {
             @Override
             public void collect(KafkaInput input) {
-                out.collect(TickInputs.guard(TickInputs.parse(input, maxKeyBytes), guard()));
+                out.collect(TickInputs.guard(TickInputs.parse(input, maxKeyBytes, mapping), guard()));
             }
 
             @Override

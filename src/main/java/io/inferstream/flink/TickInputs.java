@@ -5,6 +5,7 @@ import io.inferstream.config.TickJobConfig;
 import io.inferstream.input.EventTimeGuard;
 import io.inferstream.input.KeySizes;
 import io.inferstream.input.RejectedInputException;
+import io.inferstream.input.TickMapping;
 import io.inferstream.input.TickParser;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.records.TickInput;
@@ -29,11 +30,16 @@ public final class TickInputs {
      * source, where a throw would fail the job and meet the same record after the restart.
      */
     public static TickInput parse(KafkaInput raw, int maxKeyBytes) {
+        return parse(raw, maxKeyBytes, TickMapping.DEFAULT);
+    }
+
+    /** Parses a record whose key, time and values sit where {@code mapping} says. */
+    public static TickInput parse(KafkaInput raw, int maxKeyBytes, TickMapping mapping) {
         TickInput tick = new TickInput();
         tick.raw = raw;
         try {
             KeySizes.check(raw.key, "the record key", maxKeyBytes);
-            TickParser.Parsed parsed = TickParser.parse(raw.key, raw.value);
+            TickParser.Parsed parsed = mapping.parse(raw.key, raw.value, raw.timestamp);
             KeySizes.check(parsed.key, "the tick's key", maxKeyBytes);
             KeySizes.check(parsed.id, "the tick's id", maxKeyBytes);
             tick.key = parsed.key;

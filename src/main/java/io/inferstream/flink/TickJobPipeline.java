@@ -64,7 +64,7 @@ public final class TickJobPipeline {
     public static DataStream<TickInput> source(StreamExecutionEnvironment env, TickJobConfig config) {
         StreamJobSettings s = config.common;
         return env.fromSource(
-                        KafkaIO.source(s, new TickDeserializer(s.maxKeyBytes, config.maxFutureMs)),
+                        KafkaIO.source(s, new TickDeserializer(s.maxKeyBytes, config.maxFutureMs, config.inputMapping)),
                         TickInputs.watermarks(config),
                         "kafka: " + s.inputTopic)
                 .uid("tick-source");

@@ -15,17 +15,26 @@ public final class EventTimes {
         try {
             return Long.parseLong(trimmed);
         } catch (NumberFormatException notMillis) {
+            return parseIso(text, what, "epoch milliseconds or ISO-8601");
+        }
+    }
+
+    /** Epoch millis from ISO-8601 text alone: "2023-11-14T22:13:20Z" or "2023-11-14T23:13:20+01:00". */
+    public static long parseIso(String text, String what) throws RejectedInputException {
+        return parseIso(text, what, "ISO-8601");
+    }
+
+    private static long parseIso(String text, String what, String expected) throws RejectedInputException {
+        String trimmed = text.trim();
+        try {
+            return toEpochMilli(Instant.parse(trimmed), text, what);
+        } catch (DateTimeParseException notInstant) {
             try {
-                return toEpochMilli(Instant.parse(trimmed), text, what);
-            } catch (DateTimeParseException notInstant) {
-                try {
-                    return toEpochMilli(OffsetDateTime.parse(trimmed).toInstant(), text, what);
-                } catch (DateTimeParseException e) {
-                    throw new RejectedInputException(
-                            RejectReason.BAD_HEADER,
-                            what + " = '" + text
-                                    + "': expected epoch milliseconds or ISO-8601 like 2024-01-31T12:00:00Z");
-                }
+                return toEpochMilli(OffsetDateTime.parse(trimmed).toInstant(), text, what);
+            } catch (DateTimeParseException e) {
+                throw new RejectedInputException(
+                        RejectReason.BAD_HEADER,
+                        what + " = '" + text + "': expected " + expected + " like 2024-01-31T12:00:00Z");
             }
         }
     }

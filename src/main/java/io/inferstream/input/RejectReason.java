@@ -43,5 +43,9 @@ public enum RejectReason {
     /** A record key, series key, image source or event id longer than limits.max-key-bytes. */
     KEY_TOO_LARGE,
     /** A step of the job failed on this record in a way no check foresaw; the error names the exception. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /** A field the input mapping names (input.*-field) is absent from the record; the error names its path. */
+    MISSING_FIELD,
+    /** A mapped field holds a value of the wrong type (text for a number, an object for a key); the error names its path. */
+    WRONG_FIELD_TYPE
 }

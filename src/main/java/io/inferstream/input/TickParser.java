@@ -54,6 +54,25 @@ public final class TickParser {
     }
 
     private static Parsed parseJson(byte[] value, byte[] recordKey) throws RejectedInputException {
+        JsonNode node = jsonObject(value);
+        JsonNode ts = node.get("ts");
+        if (ts == null || ts.isNull()) {
+            throw new RejectedInputException(
+                    RejectReason.BAD_TICK, "tick has no \"ts\"; expected epoch millis or ISO-8601");
+        }
+        long time = ts.isNumber() ? epochMillis(ts) : parseTime(ts.asText());
+        JsonNode key = node.get("key");
+        return new Parsed(
+                key(key == null || key.isNull() ? null : key.asText(), recordKey), time, values(node), id(node));
+    }
+
+    static String id(JsonNode node) {
+        JsonNode id = node.get("id");
+        return id == null || id.isNull() ? null : id.asText();
+    }
+
+    /** The value as a JSON object, or BAD_TICK naming what it is instead. */
+    static JsonNode jsonObject(byte[] value) throws RejectedInputException {
         JsonNode node;
         try {
             node = JSON.readTree(value);
@@ -67,19 +86,7 @@ public final class TickParser {
                     "tick is " + (node == null ? "empty" : node.getNodeType())
                             + "; expected a JSON object like {\"key\":\"AAPL\",\"ts\":1700000000000,\"values\":[101.5]}");
         }
-        JsonNode ts = node.get("ts");
-        if (ts == null || ts.isNull()) {
-            throw new RejectedInputException(
-                    RejectReason.BAD_TICK, "tick has no \"ts\"; expected epoch millis or ISO-8601");
-        }
-        long time = ts.isNumber() ? epochMillis(ts) : parseTime(ts.asText());
-        JsonNode key = node.get("key");
-        JsonNode id = node.get("id");
-        return new Parsed(
-                key(key == null || key.isNull() ? null : key.asText(), recordKey),
-                time,
-                values(node),
-                id == null || id.isNull() ? null : id.asText());
+        return node;
     }
 
     /**
@@ -112,7 +119,7 @@ public final class TickParser {
         }
     }
 
-    private static double[] values(JsonNode node) throws RejectedInputException {
+    static double[] values(JsonNode node) throws RejectedInputException {
         JsonNode values = node.get("values");
         JsonNode single = node.get("value");
         if (values != null && values.isArray()) {
@@ -135,7 +142,7 @@ public final class TickParser {
         return node.asDouble();
     }
 
-    private static String key(String fromBody, byte[] fromRecord) throws RejectedInputException {
+    static String key(String fromBody, byte[] fromRecord) throws RejectedInputException {
         if (fromBody != null && !fromBody.isEmpty()) {
             return fromBody;
         }
@@ -151,7 +158,7 @@ public final class TickParser {
      * The Kafka key as text, decoded strictly: a lenient decoder turns every malformed sequence
      * into U+FFFD, so two series whose keys differ only there would share one hidden state.
      */
-    private static String recordKey(byte[] key) throws RejectedInputException {
+    static String recordKey(byte[] key) throws RejectedInputException {
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()

@@ -193,4 +193,28 @@ class ImageJobConfigTest {
                 .hasMessageContaining("bad.yaml")
                 .hasMessageContaining("expected a map of settings");
     }
+
+    @Test
+    void shouldReadTheImageEnvelopeOnlyWithAnImageField() {
+        Map<String, Object> values = minimal();
+        assertThat(ImageJobConfig.from(values).envelope.appliesTo("{}".getBytes()))
+                .isFalse();
+
+        values.put("input.source-field", "/camera");
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("input.image-field is not set: expected a path like /jpeg");
+        values.put("input.image-field", "/jpeg");
+        values.put("input.time-field", "/ts");
+        values.put("input.time-format", "epoch-ms");
+        assertThat(ImageJobConfig.from(values).envelope.appliesTo(" {\"jpeg\":\"\"}".getBytes()))
+                .isTrue();
+        values.put("input.image-field", "jpeg");
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .hasMessage("input.image-field = 'jpeg': expected a JSON Pointer like /device/id");
+        values.put("input.image-field", "/jpeg");
+        values.put("input.value-fields", "/p");
+        assertThatThrownBy(() -> ImageJobConfig.from(values))
+                .hasMessageContaining("unknown configuration key 'input.value-fields' for image-classifier");
+    }
 }

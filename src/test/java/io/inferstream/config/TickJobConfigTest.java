@@ -83,4 +83,47 @@ class TickJobConfigTest {
         assertThatThrownBy(() -> TickJobConfig.from(unknown))
                 .hasMessageContaining("unknown configuration key 'state.tll-ms' for tick-forecaster");
     }
+
+    @Test
+    void shouldReadTheInputMappingAndRefuseBadPathsNamingTheKey() throws Exception {
+        Map<String, Object> values = shipped();
+        assertThat(TickJobConfig.from(values).inputMapping.isDefault()).isTrue();
+
+        values.put("input.key-field", "/s");
+        values.put("input.time-field", "/T");
+        values.put("input.value-fields", List.of("/p"));
+        values.put("input.time-format", "epoch-ms");
+        io.inferstream.input.TickParser.Parsed trade = TickJobConfig.from(values)
+                .inputMapping
+                .parse(null, "{\"s\":\"BTCUSDT\",\"p\":\"43210.50\",\"T\":1700000000123}".getBytes(), 0);
+        assertThat(trade.key).isEqualTo("BTCUSDT");
+        assertThat(trade.values).containsExactly(43210.5);
+
+        values.put("input.key-field", "kafka-key");
+        values.put("input.time-field", "kafka-timestamp");
+        assertThat(TickJobConfig.from(values).inputMapping.isDefault()).isFalse();
+
+        values.put("input.key-field", "device.id");
+        assertThatThrownBy(() -> TickJobConfig.from(values))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("input.key-field = 'device.id': expected a JSON Pointer like /device/id or kafka-key");
+        values.put("input.key-field", "/s");
+        values.put("input.time-field", "kafka-time");
+        assertThatThrownBy(() -> TickJobConfig.from(values))
+                .hasMessage(
+                        "input.time-field = 'kafka-time': expected a JSON Pointer like /device/id or kafka-timestamp");
+        values.put("input.time-field", "/T");
+        values.put("input.time-format", "millis");
+        assertThatThrownBy(() -> TickJobConfig.from(values))
+                .hasMessage("input.time-format = 'millis': expected one of auto, epoch-s, epoch-ms, epoch-us, epoch-ns,"
+                        + " iso-8601");
+        values.put("input.time-format", "epoch-ms");
+        values.put("input.value-fields", List.of("/p", "q"));
+        assertThatThrownBy(() -> TickJobConfig.from(values))
+                .hasMessage("input.value-fields = 'q': expected a JSON Pointer like /device/id");
+        values.put("input.value-fields", List.of("/p"));
+        values.put("input.avro-schema", "no-such.avsc");
+        assertThatThrownBy(() -> TickJobConfig.from(values))
+                .hasMessageStartingWith("input.avro-schema = 'no-such.avsc'");
+    }
 }
