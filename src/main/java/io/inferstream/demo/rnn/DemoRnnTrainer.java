@@ -101,7 +101,7 @@ public final class DemoRnnTrainer {
         }
     }
 
-    private record Readout(RidgeReadout.Fit fit, double alpha, double validationRmse, double l1Norm) {}
+    record Readout(RidgeReadout.Fit fit, double alpha, double validationRmse, double l1Norm) {}
 
     /**
      * Fits the model on keys {@code 0..keys-1}, writes it and its card, and evaluates the written
@@ -212,36 +212,46 @@ public final class DemoRnnTrainer {
             }
         }
         CONSOLE.log("reservoir run: %,.0f fitting and %,.0f validation rows", fitting.rows(), validation.rows());
-        return chooseReadout(fitting, validation, hidden, standardization.std());
+        return chooseReadout(fitting, validation, hidden, standardization.std(), RIDGE_ALPHAS, CONSOLE);
     }
 
     /**
      * The largest penalty whose validation RMSE is within {@link #RMSE_TOLERANCE} of the lowest:
      * smaller penalties buy almost nothing and give readouts with large, cancelling weights,
-     * which amplify the float rounding of the state in the job.
+     * which amplify the float rounding of the state in the job. Adds the validation rows to
+     * {@code fitting} for the final fit.
+     *
+     * @param std scales the standardized RMSE back to the value's units
+     * @param alphas penalties to try, in increasing order
      */
-    private static Readout chooseReadout(ReadoutGram fitting, ReadoutGram validation, int hidden, double std) {
+    static Readout chooseReadout(
+            ReadoutGram fitting,
+            ReadoutGram validation,
+            int hidden,
+            double std,
+            double[] alphas,
+            TrainerConsole console) {
         RidgeReadout ridge = new RidgeReadout(fitting.values(), hidden, 1);
-        double[] rmse = new double[RIDGE_ALPHAS.length];
+        double[] rmse = new double[alphas.length];
         double best = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < RIDGE_ALPHAS.length; i++) {
-            RidgeReadout.Fit fit = ridge.fit(RIDGE_ALPHAS[i]);
+        for (int i = 0; i < alphas.length; i++) {
+            RidgeReadout.Fit fit = ridge.fit(alphas[i]);
             rmse[i] = Math.sqrt(validation.meanSquaredError(fit)) * std;
             best = Math.min(best, rmse[i]);
-            CONSOLE.log(
-                    "ridge alpha %.0e: validation RMSE %.4f, readout L1 norm %.1f",
-                    RIDGE_ALPHAS[i], rmse[i], l1Norm(fit.weights()));
+            console.log(
+                    "ridge alpha %.0e: validation RMSE %.5g, readout L1 norm %.1f",
+                    alphas[i], rmse[i], l1Norm(fit.weights()));
         }
-        int chosen = RIDGE_ALPHAS.length - 1;
+        int chosen = alphas.length - 1;
         while (rmse[chosen] > best * (1 + RMSE_TOLERANCE)) {
             chosen--;
         }
         fitting.addAll(validation);
-        RidgeReadout.Fit all = new RidgeReadout(fitting.values(), hidden, 1).fit(RIDGE_ALPHAS[chosen]);
-        CONSOLE.log(
+        RidgeReadout.Fit all = new RidgeReadout(fitting.values(), hidden, 1).fit(alphas[chosen]);
+        console.log(
                 "ridge alpha %.0e chosen (lambda %.3g on all training keys); readout L1 norm %.1f",
-                RIDGE_ALPHAS[chosen], all.lambda(), l1Norm(all.weights()));
-        return new Readout(all, RIDGE_ALPHAS[chosen], rmse[chosen], l1Norm(all.weights()));
+                alphas[chosen], all.lambda(), l1Norm(all.weights()));
+        return new Readout(all, alphas[chosen], rmse[chosen], l1Norm(all.weights()));
     }
 
     private static double l1Norm(double[] weights) {
@@ -320,6 +330,16 @@ public final class DemoRnnTrainer {
 
     /** The RNN contract's metadata; one mean and std apply to every feature and every output. */
     static Map<String, String> cellMetadata(String name, long version, float mean, float std, String outputNames) {
+        return cellMetadata(
+                name, version, Standardization.format(mean), Standardization.format(std), "none", outputNames);
+    }
+
+    /**
+     * The RNN contract's metadata with the mean and std as written and an input transform
+     * ({@code none} or {@code log-return}).
+     */
+    static Map<String, String> cellMetadata(
+            String name, long version, String mean, String std, String transform, String outputNames) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(ModelMetadataKeys.NAME, name);
         metadata.put(ModelMetadataKeys.VERSION, Long.toString(version));
@@ -327,13 +347,13 @@ public final class DemoRnnTrainer {
         metadata.put(ModelMetadataKeys.RNN_STATE_INPUTS, EchoStateGraphs.STATE);
         metadata.put(ModelMetadataKeys.RNN_STATE_OUTPUTS, EchoStateGraphs.NEXT_STATE);
         metadata.put(ModelMetadataKeys.RNN_OUTPUT, EchoStateGraphs.OUTPUT);
-        metadata.put(ModelMetadataKeys.INPUT_TRANSFORM, "none");
-        metadata.put(ModelMetadataKeys.INPUT_MEAN, Standardization.format(mean));
-        metadata.put(ModelMetadataKeys.INPUT_STD, Standardization.format(std));
+        metadata.put(ModelMetadataKeys.INPUT_TRANSFORM, transform);
+        metadata.put(ModelMetadataKeys.INPUT_MEAN, mean);
+        metadata.put(ModelMetadataKeys.INPUT_STD, std);
         metadata.put(ModelMetadataKeys.OUTPUT_NAMES, outputNames);
         // The forecast is of the next standardized value, so the same numbers map it back.
-        metadata.put(ModelMetadataKeys.OUTPUT_MEAN, Standardization.format(mean));
-        metadata.put(ModelMetadataKeys.OUTPUT_STD, Standardization.format(std));
+        metadata.put(ModelMetadataKeys.OUTPUT_MEAN, mean);
+        metadata.put(ModelMetadataKeys.OUTPUT_STD, std);
         return metadata;
     }
 
