@@ -2,6 +2,8 @@ package io.inferstream.cli;
 
 import io.inferstream.demo.cnn.DemoCnnTrainer;
 import io.inferstream.demo.cnn.FashionMnist;
+import io.inferstream.demo.rnn.Co2EsnTrainer;
+import io.inferstream.demo.rnn.Co2Weekly;
 import io.inferstream.demo.rnn.DemoRnnTrainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,12 +15,18 @@ import picocli.CommandLine.Option;
         name = "models",
         mixinStandardHelpOptions = true,
         description = "Build the demo models, or ship a new model to a running job.",
-        subcommands = {ModelsCommand.TrainDemo.class, ModelsCommand.TrainRnnDemo.class, ModelUpdateCommand.class})
+        subcommands = {
+            ModelsCommand.TrainDemo.class,
+            ModelsCommand.TrainRnnDemo.class,
+            ModelsCommand.TrainCo2Esn.class,
+            ModelUpdateCommand.class
+        })
 public final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
         System.out.println("use: inferstream models train-demo [--dataset-dir DIR] | train-rnn-demo"
+                + " | train-co2-esn"
                 + " | update JOB --bootstrap HOST:PORT --uri MODEL --model-version V [--reset-state]");
     }
 
@@ -89,6 +97,37 @@ public final class ModelsCommand implements Runnable {
             System.out.println("wrote " + model + " (" + result.modelBytes() + " bytes): held-out "
                     + result.heldOut() + " (naive last value: " + result.naive() + "), fitted in "
                     + String.format("%.1f s", result.fitSeconds()) + "; card " + card);
+            return 0;
+        }
+    }
+
+    /** Fits the echo-state network of the Mauna Loa CO2 series, evaluates it and writes it and its card. */
+    @Command(
+            name = "train-co2-esn",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Fit an echo-state network on the weekly Mauna Loa CO2 series (data/co2-mauna-loa), evaluate forecasts, intervals and anomaly flags on its held-out weeks; write models/co2-esn.onnx and its card.")
+    static final class TrainCo2Esn implements Callable<Integer> {
+        @Option(names = "--data", description = "The weekly CSV (default: data/co2-mauna-loa/co2.csv).")
+        Path data = Co2Weekly.DEFAULT_CSV;
+
+        @Option(names = "--model", description = "Output model (default: models/co2-esn.onnx).")
+        Path model = Co2EsnTrainer.DEFAULT_MODEL;
+
+        @Option(names = "--card", description = "Output model card (default: models/co2-esn.md).")
+        Path card = Co2EsnTrainer.DEFAULT_CARD;
+
+        @Option(names = "--hidden", description = "Reservoir size H (default: 64).")
+        int hidden = Co2EsnTrainer.DEFAULT_HIDDEN;
+
+        @Option(names = "--seed", description = "Seed of the reservoir (default: 42).")
+        long seed = Co2EsnTrainer.DEFAULT_SEED;
+
+        @Override
+        public Integer call() throws Exception {
+            Co2EsnTrainer.Result result = Co2EsnTrainer.train(data, model, card, hidden, seed);
+            System.out.println("wrote " + model + " (" + result.modelBytes() + " bytes): held out, one week: "
+                    + result.evaluation().errors().get(0) + "; card " + card);
             return 0;
         }
     }

@@ -37,6 +37,7 @@ class InferstreamCliTest {
             {"models"},
             {"models", "train-demo"},
             {"models", "train-rnn-demo"},
+            {"models", "train-co2-esn"},
             {"models", "update"},
             {"bench"}
         }) {
