@@ -2,6 +2,7 @@ package io.inferstream.flink;
 
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.input.KeySizes;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.records.DeadLetterRecord;
@@ -21,12 +22,14 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
 
     private final DeadLetters deadLetters;
     private final int features;
+    private final int maxKeyBytes;
     private final boolean needsPositive;
     private transient DeadLetterMetrics deadLetterMetrics;
 
     public TickValidateFunction(TickJobConfig config, RnnCellSpec spec) {
         this.deadLetters = new DeadLetters(config.common);
         this.features = spec.features;
+        this.maxKeyBytes = config.common.maxKeyBytes;
         this.needsPositive = spec.transform == RnnCellSpec.Transform.LOG_RETURN;
     }
 
@@ -59,6 +62,15 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
         if (!tick.parsed()) {
             throw new RejectedInputException(RejectReason.valueOf(tick.rejectReason), tick.rejectError);
         }
+        // Ticks parsed from Kafka always have both; a user's own (TickInputs.of) may lack either.
+        if (tick.key == null) {
+            throw new RejectedInputException(RejectReason.MISSING_KEY, "the tick has no key; expected one per series");
+        }
+        if (tick.values == null) {
+            throw new RejectedInputException(RejectReason.BAD_TICK, "tick of key '" + tick.key + "' has no values");
+        }
+        KeySizes.check(tick.key, "the tick's key", maxKeyBytes);
+        KeySizes.check(tick.id, "the tick's id", maxKeyBytes);
         if (tick.values.length != features) {
             throw new RejectedInputException(
                     RejectReason.WRONG_WIDTH,
