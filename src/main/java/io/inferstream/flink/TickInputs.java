@@ -51,14 +51,19 @@ public final class TickInputs {
         tick.key = key;
         tick.ts = timestampMs;
         tick.values = values;
-        tick.raw = new KafkaInput(
+        tick.raw = ownOriginal(tick);
+        return tick;
+    }
+
+    /** The original a user's tick carries to its dead letter: its key, and the tick as JSON. */
+    static KafkaInput ownOriginal(TickInput tick) {
+        return new KafkaInput(
                 OWN_SOURCE,
                 -1,
                 -1,
-                timestampMs,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                asJson(key, timestampMs, values));
-        return tick;
+                tick.ts,
+                tick.key == null ? null : tick.key.getBytes(StandardCharsets.UTF_8),
+                asJson(tick.key, tick.ts, tick.values));
     }
 
     /** Not finite values are written as strings ("NaN"): JSON has no number for them. */

@@ -41,6 +41,11 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
     /** A check that fails unforeseen rejects its tick alone, as INTERNAL_ERROR: it concerns that tick only. */
     @Override
     public void processElement(TickInput tick, Context ctx, Collector<TickInput> out) {
+        if (tick.raw == null) {
+            // A tick a user built by hand, not with TickInputs.of: its dead letter (here or, if
+            // late, in the RNN step) still needs an original to carry.
+            tick.raw = TickInputs.ownOriginal(tick);
+        }
         try {
             check(tick);
         } catch (RejectedInputException e) {
@@ -69,8 +74,12 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
         if (tick.values == null) {
             throw new RejectedInputException(RejectReason.BAD_TICK, "tick of key '" + tick.key + "' has no values");
         }
-        KeySizes.check(tick.key, "the tick's key", maxKeyBytes);
-        KeySizes.check(tick.id, "the tick's id", maxKeyBytes);
+        if (TickInputs.OWN_SOURCE.equals(tick.raw.topic)) {
+            // Parsing checked these for ticks from Kafka, whose default id (the record's coordinates) it leaves
+            // unbounded.
+            KeySizes.check(tick.key, "the tick's key", maxKeyBytes);
+            KeySizes.check(tick.id, "the tick's id", maxKeyBytes);
+        }
         if (tick.values.length != features) {
             throw new RejectedInputException(
                     RejectReason.WRONG_WIDTH,
