@@ -67,12 +67,9 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
         if (!tick.parsed()) {
             throw new RejectedInputException(RejectReason.valueOf(tick.rejectReason), tick.rejectError);
         }
-        // Ticks parsed from Kafka always have both; a user's own (TickInputs.of) may lack either.
+        // Ticks parsed from Kafka always have a key; a user's own may not, and keyBy would fail the job.
         if (tick.key == null) {
             throw new RejectedInputException(RejectReason.MISSING_KEY, "the tick has no key; expected one per series");
-        }
-        if (tick.values == null) {
-            throw new RejectedInputException(RejectReason.BAD_TICK, "tick of key '" + tick.key + "' has no values");
         }
         if (TickInputs.OWN_SOURCE.equals(tick.raw.topic)) {
             // Parsing checked these for ticks from Kafka, whose default id (the record's coordinates) it leaves

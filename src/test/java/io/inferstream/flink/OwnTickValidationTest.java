@@ -52,7 +52,7 @@ class OwnTickValidationTest {
                 byHand);
         assertThat(dead)
                 .extracting(d -> d.reason)
-                .containsExactly("MISSING_KEY", "WRONG_WIDTH", "KEY_TOO_LARGE", "BAD_TICK", "NOT_FINITE");
+                .containsExactly("MISSING_KEY", "WRONG_WIDTH", "KEY_TOO_LARGE", "INTERNAL_ERROR", "NOT_FINITE");
         assertThat(dead).extracting(d -> d.topic).containsOnly(TickInputs.OWN_SOURCE);
         assertThat(dead.get(1).error).isEqualTo("tick of key 'two' has 2 values; expected 1 (the model's input width)");
         assertThat(new String(dead.get(1).value, StandardCharsets.UTF_8))
