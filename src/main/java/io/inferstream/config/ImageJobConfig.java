@@ -33,7 +33,13 @@ public final class ImageJobConfig implements Serializable {
     public final ModelUpdateSettings modelUpdates;
 
     private ImageJobConfig(Settings s) {
-        this.common = StreamJobSettings.read(s, JOB, "images", "image-predictions");
+        this(s, true);
+    }
+
+    private ImageJobConfig(Settings s, boolean kafka) {
+        this.common = kafka
+                ? StreamJobSettings.read(s, JOB, "images", "image-predictions")
+                : StreamJobSettings.readWithoutKafka(s, JOB);
         this.modelPath = s.modelLocation("model.path", "the ONNX classifier");
         Path model = Path.of(ModelOverrideSettings.sidecarBase(modelPath));
         this.modelOverrides = overrides(s, model);
@@ -51,6 +57,14 @@ public final class ImageJobConfig implements Serializable {
     /** Builds and validates the configuration from flat keys (file values plus overrides). */
     public static ImageJobConfig from(Map<String, Object> values) {
         return new ImageJobConfig(new Settings(values));
+    }
+
+    /**
+     * The settings of the classification transformation in a user's own job ({@code
+     * ImageClassification}): the same keys and checks, without a Kafka connection.
+     */
+    public static ImageJobConfig forTransformation(Map<String, Object> values) {
+        return new ImageJobConfig(new Settings(values), false);
     }
 
     /** From settings already made (with their own secret resolution, in tests). */

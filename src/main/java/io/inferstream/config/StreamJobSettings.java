@@ -54,9 +54,12 @@ public final class StreamJobSettings implements Serializable {
     /** The compacted one-partition topic where every instance of every job registers. */
     public final String fenceTopic;
 
-    private StreamJobSettings(Settings s, String jobName, String defaultInput, String defaultOutput) {
+    private StreamJobSettings(
+            Settings s, String jobName, String defaultInput, String defaultOutput, boolean kafkaRequired) {
         this.jobName = s.string("job.name", jobName);
-        this.bootstrapServers = s.required("kafka.bootstrap", "HOST:PORT of a Kafka broker (--bootstrap)");
+        this.bootstrapServers = kafkaRequired
+                ? s.required("kafka.bootstrap", "HOST:PORT of a Kafka broker (--bootstrap)")
+                : s.string("kafka.bootstrap", null);
         this.groupId = s.string("kafka.group-id", "inferstream-" + jobName);
         this.kafkaProperties = Map.copyOf(s.section("kafka.properties."));
         this.inputTopic = s.string("topics.input", defaultInput);
@@ -84,6 +87,14 @@ public final class StreamJobSettings implements Serializable {
 
     /** Reads the shared settings; the caller reads its own keys and then rejects unknown ones. */
     public static StreamJobSettings read(Settings settings, String jobName, String defaultInput, String defaultOutput) {
-        return new StreamJobSettings(settings, jobName, defaultInput, defaultOutput);
+        return new StreamJobSettings(settings, jobName, defaultInput, defaultOutput, true);
+    }
+
+    /**
+     * The same for a transformation inside a user's own job (the DataStream API): the user's
+     * sources and sinks do the I/O, so no Kafka broker is needed.
+     */
+    static StreamJobSettings readWithoutKafka(Settings settings, String jobName) {
+        return new StreamJobSettings(settings, jobName, "unused-input", "unused-output", false);
     }
 }

@@ -48,7 +48,13 @@ public final class TickJobConfig implements Serializable {
     public final ModelUpdateSettings modelUpdates;
 
     private TickJobConfig(Settings s) {
-        this.common = StreamJobSettings.read(s, JOB, "ticks", "tick-predictions");
+        this(s, true);
+    }
+
+    private TickJobConfig(Settings s, boolean kafka) {
+        this.common = kafka
+                ? StreamJobSettings.read(s, JOB, "ticks", "tick-predictions")
+                : StreamJobSettings.readWithoutKafka(s, JOB);
         this.modelPath = s.modelLocation("model.path", "the ONNX RNN cell");
         Path model = Path.of(ModelOverrideSettings.sidecarBase(modelPath));
         this.modelOverrides = new ModelOverrideSettings(s, model)
@@ -83,6 +89,14 @@ public final class TickJobConfig implements Serializable {
     /** Builds and validates the configuration from flat keys (file values plus overrides). */
     public static TickJobConfig from(Map<String, Object> values) {
         return new TickJobConfig(new Settings(values));
+    }
+
+    /**
+     * The settings of the forecasting transformation in a user's own job ({@code RnnForecasting}):
+     * the same keys and checks, without a Kafka connection.
+     */
+    public static TickJobConfig forTransformation(Map<String, Object> values) {
+        return new TickJobConfig(new Settings(values), false);
     }
 
     /** From settings already made (in tests). */

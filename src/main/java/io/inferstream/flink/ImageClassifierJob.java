@@ -6,9 +6,7 @@ import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.records.ModelUpdateRecord;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The image classification topology, apart from its I/O: Kafka records in, classifications and
@@ -36,7 +34,8 @@ public final class ImageClassifierJob {
     /**
      * Builds decode, micro-batch and {@code classify} on {@code in}. The spec is the model's
      * resolved contract, checked on the client before the job is submitted. With {@code updates},
-     * every classifier instance also receives the control topic's model updates.
+     * every classifier instance also receives the control topic's model updates. The topology is
+     * {@link ImageClassification}'s, for a model already checked.
      */
     public static JobOutputs<ClassifiedImage> build(
             DataStream<KafkaInput> in,
@@ -44,20 +43,6 @@ public final class ImageClassifierJob {
             ImageJobConfig config,
             ImageModelSpec spec,
             BatchFunction<ImageTask, ClassifiedImage> classify) {
-        SingleOutputStreamOperator<ImageTask> decoded = in.process(new ImageDecodeFunction(config, spec))
-                .name("decode and preprocess")
-                .uid("image-decode");
-        String name =
-                "classify " + spec.modelName + " (batch " + config.maxBatchSize + ", " + config.maxBatchWaitMs + " ms)";
-        TypeInformation<ClassifiedImage> type = TypeInformation.of(ClassifiedImage.class);
-        MicroBatchOperator<ImageTask, ClassifiedImage> operator =
-                new MicroBatchOperator<>(classify, config.maxBatchSize, config.maxBatchWaitMs);
-        SingleOutputStreamOperator<ClassifiedImage> predictions = ModelServingOperator.apply(
-                        decoded, updates, name, type, operator)
-                .uid("image-classify");
-        return new JobOutputs<>(
-                predictions,
-                decoded.getSideOutput(ImageDecodeFunction.DEAD_LETTERS),
-                updates == null ? null : predictions.getSideOutput(LiveModel.STATUS));
+        return new ImageClassification(config, spec, updates, classify, "").apply(in);
     }
 }

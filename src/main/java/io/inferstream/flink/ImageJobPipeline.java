@@ -1,11 +1,9 @@
 package io.inferstream.flink;
 
-import io.inferstream.config.ConfigException;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.config.OutputFormat;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.inference.ImageModelSpec;
-import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
@@ -38,25 +36,20 @@ public final class ImageJobPipeline {
             StreamExecutionEnvironment env,
             ImageJobConfig config,
             BiFunction<ImageJobConfig, ImageModelSpec, BatchFunction<ImageTask, ClassifiedImage>> classify) {
-        ImageModelSpec spec = OnnxImageClassifier.inspect(
-                ModelFiles.read(config.modelPath),
-                config.modelOverrides,
-                JobEnvironments.inspectionOptions(env, config.onnx));
-        if (config.topK > spec.numClasses()) {
-            throw ConfigException.of(
-                    "output.top-k", config.topK, "at most the model's " + spec.numClasses() + " classes");
-        }
         StreamJobSettings s = config.common;
-        PredictionSizes.checkImage(s, spec, config.topK);
+        // The source first, then the control topic's: the graph's order as before this API.
         DataStream<KafkaInput> in = env.fromSource(
                         KafkaIO.source(s), WatermarkStrategy.noWatermarks(), "kafka: " + s.inputTopic)
                 .uid("image-source");
-        JobOutputs<ClassifiedImage> outputs = ImageClassifierJob.build(
-                in,
-                KafkaIO.modelUpdates(env, s, config.modelUpdates, "image"),
-                config,
-                spec,
-                classify.apply(config, spec));
+        ImageClassification classification = ImageClassification.builder()
+                .config(config)
+                .inspectFor(env)
+                .classifier(classify)
+                .modelUpdates(KafkaIO.modelUpdates(env, s, config.modelUpdates, "image"))
+                .build();
+        ImageModelSpec spec = classification.spec();
+        PredictionSizes.checkImage(s, spec, config.topK);
+        JobOutputs<ClassifiedImage> outputs = classification.apply(in);
         OutputFormat format = s.outputFormat;
         outputs.sinkToKafka(
                 s,

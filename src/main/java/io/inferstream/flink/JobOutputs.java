@@ -30,6 +30,21 @@ public final class JobOutputs<T> {
         this.modelStatus = modelStatus;
     }
 
+    /** One prediction per input that was served. */
+    public DataStream<T> getPredictions() {
+        return predictions;
+    }
+
+    /** The inputs refused, each with its reason and error: the dead-letter side output. */
+    public DataStream<DeadLetterRecord> getDeadLetters() {
+        return deadLetters;
+    }
+
+    /** What each instance did with each model update; null without live model updates. */
+    public DataStream<ModelStatusRecord> getModelStatus() {
+        return modelStatus;
+    }
+
     /**
      * Writes predictions to the output topic and dead letters to the dead-letter topic, in the
      * configured format; the sinks' uids are {@code <uidPrefix>-predictions-sink} and

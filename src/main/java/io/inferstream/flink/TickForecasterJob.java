@@ -3,15 +3,10 @@ package io.inferstream.flink;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.inference.RnnStepper;
-import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.TickInput;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The tick forecasting topology, apart from its I/O: ticks with event time in, one forecast per
@@ -39,7 +34,8 @@ public final class TickForecasterJob {
     /**
      * Builds validate, key by series, and the stateful RNN step serving {@code cell} on {@code
      * ticks}, which must carry timestamps and watermarks ({@link TickInputs#watermarks}). With
-     * {@code updates}, every RNN instance also receives the control topic's model updates.
+     * {@code updates}, every RNN instance also receives the control topic's model updates. The
+     * topology is {@link RnnForecasting}'s, for a model already checked.
      */
     public static JobOutputs<ForecastRecord> build(
             DataStream<TickInput> ticks,
@@ -47,17 +43,6 @@ public final class TickForecasterJob {
             TickJobConfig config,
             RnnCellSpec spec,
             ServedModel<RnnStepper> cell) {
-        SingleOutputStreamOperator<TickInput> valid = ticks.process(new TickValidateFunction(config, spec))
-                .name("validate ticks")
-                .uid("tick-validate");
-        KeyedStream<TickInput, String> keyed = valid.keyBy(tick -> tick.key, Types.STRING);
-        String name = "step " + spec.modelName + " per key (batch " + config.maxBatchSize + ")";
-        TypeInformation<ForecastRecord> type = TypeInformation.of(ForecastRecord.class);
-        RnnStepOperator operator = new RnnStepOperator(config, spec, cell);
-        SingleOutputStreamOperator<ForecastRecord> forecasts =
-                ModelServingOperator.apply(keyed, updates, name, type, operator).uid("rnn-step");
-        DataStream<DeadLetterRecord> dead = valid.getSideOutput(TickValidateFunction.DEAD_LETTERS)
-                .union(forecasts.getSideOutput(RnnStepOperator.DEAD_LETTERS));
-        return new JobOutputs<>(forecasts, dead, updates == null ? null : forecasts.getSideOutput(LiveModel.STATUS));
+        return new RnnForecasting(config, spec, updates, false, cell, "").apply(ticks);
     }
 }

@@ -1,5 +1,8 @@
 package io.inferstream.flink;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.input.EventTimeGuard;
@@ -9,13 +12,77 @@ import io.inferstream.input.TickMapping;
 import io.inferstream.input.TickParser;
 import io.inferstream.records.KafkaInput;
 import io.inferstream.records.TickInput;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
-/** Turns Kafka records into ticks, and gives ticks their event time and watermarks. */
+/**
+ * Turns Kafka records, or a user's own values, into ticks, and gives ticks their event time and
+ * watermarks.
+ */
 public final class TickInputs {
+    /**
+     * The topic dead letters name for ticks made by {@link #of}: they came from the user's own
+     * source, not from a Kafka topic (their partition and offset are -1).
+     */
+    public static final String OWN_SOURCE = "datastream";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TickInputs() {}
+
+    /**
+     * A tick from a user's own values, for {@link RnnForecasting}; its id is {@code key@timestampMs}.
+     * Nothing is checked here: a tick the model cannot use (wrong width, a value that is not
+     * finite, no key) becomes a dead letter with its reason.
+     */
+    public static TickInput of(String key, long timestampMs, double... values) {
+        return of(key + "@" + timestampMs, key, timestampMs, values);
+    }
+
+    /**
+     * A tick with its own id, carried to its forecast. Should it be refused, its dead letter's key
+     * is the key and its value the tick as JSON ({"key":...,"ts":...,"values":[...]}, the tick
+     * topic's format), so it can be read and sent again.
+     */
+    public static TickInput of(String id, String key, long timestampMs, double[] values) {
+        TickInput tick = new TickInput();
+        tick.id = id;
+        tick.key = key;
+        tick.ts = timestampMs;
+        tick.values = values;
+        tick.raw = ownOriginal(tick);
+        return tick;
+    }
+
+    /** The original a user's tick carries to its dead letter: its key, and the tick as JSON. */
+    static KafkaInput ownOriginal(TickInput tick) {
+        return new KafkaInput(
+                OWN_SOURCE,
+                -1,
+                -1,
+                tick.ts,
+                tick.key == null ? null : tick.key.getBytes(StandardCharsets.UTF_8),
+                asJson(tick.key, tick.ts, tick.values));
+    }
+
+    /** Not finite values are written as strings ("NaN"): JSON has no number for them. */
+    private static byte[] asJson(String key, long timestampMs, double[] values) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("key", key);
+        node.put("ts", timestampMs);
+        if (values != null) {
+            ArrayNode array = node.putArray("values");
+            for (double v : values) {
+                if (Double.isFinite(v)) {
+                    array.add(v);
+                } else {
+                    array.add(Double.toString(v));
+                }
+            }
+        }
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
     /** Parses a record under the default {@code limits.max-key-bytes}. */
     public static TickInput parse(KafkaInput raw) {

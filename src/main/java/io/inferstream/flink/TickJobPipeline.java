@@ -3,12 +3,10 @@ package io.inferstream.flink;
 import io.inferstream.config.OutputFormat;
 import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.inference.RnnStepper;
 import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ForecastRecord;
-import io.inferstream.records.ModelUpdateRecord;
 import io.inferstream.records.TickInput;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -50,14 +48,16 @@ public final class TickJobPipeline {
             StreamExecutionEnvironment env,
             TickJobConfig config,
             BiFunction<TickJobConfig, RnnCellSpec, ServedModel<RnnStepper>> cell) {
-        RnnCellSpec spec = OnnxRnnCell.inspect(
-                ModelFiles.read(config.modelPath),
-                config.modelOverrides,
-                JobEnvironments.inspectionOptions(env, config.onnx));
-        PredictionSizes.checkTick(config.common, spec);
-        DataStream<ModelUpdateRecord> updates = KafkaIO.modelUpdates(env, config.common, config.modelUpdates, "tick");
-        sinks(TickForecasterJob.build(source(env, config), updates, config, spec, cell.apply(config, spec)), config);
-        return spec;
+        RnnForecasting forecasting = RnnForecasting.builder()
+                .config(config)
+                .inspectFor(env)
+                .servedModel(cell)
+                .ticksWithWatermarks()
+                .modelUpdates(KafkaIO.modelUpdates(env, config.common, config.modelUpdates, "tick"))
+                .build();
+        PredictionSizes.checkTick(config.common, forecasting.spec());
+        sinks(forecasting.apply(source(env, config)), config);
+        return forecasting.spec();
     }
 
     /** Ticks from the input topic, parsed in the source so each partition has its own watermark. */

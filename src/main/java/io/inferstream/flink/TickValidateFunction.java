@@ -2,6 +2,7 @@ package io.inferstream.flink;
 
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.RnnCellSpec;
+import io.inferstream.input.KeySizes;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.records.DeadLetterRecord;
@@ -21,12 +22,14 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
 
     private final DeadLetters deadLetters;
     private final int features;
+    private final int maxKeyBytes;
     private final boolean needsPositive;
     private transient DeadLetterMetrics deadLetterMetrics;
 
     public TickValidateFunction(TickJobConfig config, RnnCellSpec spec) {
         this.deadLetters = new DeadLetters(config.common);
         this.features = spec.features;
+        this.maxKeyBytes = config.common.maxKeyBytes;
         this.needsPositive = spec.transform == RnnCellSpec.Transform.LOG_RETURN;
     }
 
@@ -38,6 +41,11 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
     /** A check that fails unforeseen rejects its tick alone, as INTERNAL_ERROR: it concerns that tick only. */
     @Override
     public void processElement(TickInput tick, Context ctx, Collector<TickInput> out) {
+        if (tick.raw == null) {
+            // A tick a user built by hand, not with TickInputs.of: its dead letter (here or, if
+            // late, in the RNN step) still needs an original to carry.
+            tick.raw = TickInputs.ownOriginal(tick);
+        }
         try {
             check(tick);
         } catch (RejectedInputException e) {
@@ -58,6 +66,16 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
     private void check(TickInput tick) throws RejectedInputException {
         if (!tick.parsed()) {
             throw new RejectedInputException(RejectReason.valueOf(tick.rejectReason), tick.rejectError);
+        }
+        // Ticks parsed from Kafka always have a key; a user's own may not, and keyBy would fail the job.
+        if (tick.key == null) {
+            throw new RejectedInputException(RejectReason.MISSING_KEY, "the tick has no key; expected one per series");
+        }
+        if (TickInputs.OWN_SOURCE.equals(tick.raw.topic)) {
+            // Parsing checked these for ticks from Kafka, whose default id (the record's coordinates) it leaves
+            // unbounded.
+            KeySizes.check(tick.key, "the tick's key", maxKeyBytes);
+            KeySizes.check(tick.id, "the tick's id", maxKeyBytes);
         }
         if (tick.values.length != features) {
             throw new RejectedInputException(
