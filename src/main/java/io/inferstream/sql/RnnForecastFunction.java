@@ -198,6 +198,14 @@ public class RnnForecastFunction extends ProcessTableFunction<Row> implements Sp
             }
             RnnCellSpec spec = stepper.spec();
             TickChecks.check(key, values, spec.features, spec.transform == RnnCellSpec.Transform.LOG_RETURN);
+            Long watermark = time.currentWatermark();
+            if (watermark != null && ts <= watermark) {
+                // Flink drops rows behind its own copy of the watermark; its timers refuse a time
+                // behind theirs. Should the two differ, the tick is late, never parked forever.
+                throw new RejectedInputException(
+                        RejectReason.LATE,
+                        "tick at " + ts + " is " + (watermark - ts + 1) + " ms behind the watermark " + watermark);
+            }
             if (pending.contains(ts)) {
                 throw new RejectedInputException(
                         RejectReason.DUPLICATE_TIMESTAMP, "key '" + key + "' already has a tick at " + ts);
