@@ -104,7 +104,7 @@ public final class SqlTickBenchmark {
                 "CREATE TEMPORARY TABLE ticks (record_key STRING, key STRING, ts BIGINT, `values` ARRAY<DOUBLE>,"
                         + " `value` DOUBLE, id STRING, `topic` STRING METADATA VIRTUAL, `partition` INT METADATA"
                         + " VIRTUAL, `offset` BIGINT METADATA VIRTUAL, event_time AS TO_TIMESTAMP_LTZ(ts, 3),"
-                        + " WATERMARK FOR event_time AS event_time - INTERVAL '1' SECOND) WITH (" + kafka
+                        + " WATERMARK FOR event_time AS event_time - INTERVAL '1.001' SECOND) WITH (" + kafka
                         + "'topic' = '" + input + "', 'properties.group.id' = 'bench-" + output + "',"
                         + " 'scan.startup.mode' = 'earliest-offset', 'key.format' = 'raw', 'key.fields' ="
                         + " 'record_key', 'value.format' = 'json', 'value.fields-include' = 'EXCEPT_KEY',"
