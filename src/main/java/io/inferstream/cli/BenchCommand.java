@@ -119,7 +119,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (!what.equals("images") && !what.equals("ticks") && !what.equals("sql") && !what.equals("sql-ticks")) {
             throw new IllegalArgumentException("benchmark '" + what + "': expected images, ticks, sql or sql-ticks");
         }
-        if ((what.equals("ticks") || what.equals("sql-ticks")) && (model != null || batchSizes != null || inferenceOnly)) {
+        if ((what.equals("ticks") || what.equals("sql-ticks"))
+                && (model != null || batchSizes != null || inferenceOnly)) {
             throw new IllegalArgumentException("--model, --batch-size and --inference-only apply to bench images;"
                     + " bench ticks measures random cells (--hidden) in the job as built, batch "
                     + TickBenchmark.BATCH);

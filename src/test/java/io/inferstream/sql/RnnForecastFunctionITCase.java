@@ -196,7 +196,7 @@ class RnnForecastFunctionITCase {
 
     @Test
     void shouldRestartAKeyIdlePastTheTtlLikeTheJob() {
-        String key = io.inferstream.ticks.SyntheticTicks.key(0);
+        String key = io.inferstream.demo.rnn.SyntheticTicks.key(0);
         assertThat(sqlForecasts.get(key + "@" + TickScenario.ts(9))).contains(" step 10 ");
         assertThat(sqlForecasts.get(key + "@" + TickScenario.ts(20)))
                 .as("11 s idle, TTL 5 s: a fresh start")

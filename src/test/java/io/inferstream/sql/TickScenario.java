@@ -1,6 +1,6 @@
 package io.inferstream.sql;
 
-import io.inferstream.ticks.SyntheticTicks;
+import io.inferstream.demo.rnn.SyntheticTicks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
