@@ -7,7 +7,6 @@ import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
 import io.inferstream.input.TickChecks;
-import io.inferstream.records.PendingTick;
 import io.inferstream.records.RnnKeyState;
 import java.time.Duration;
 import java.util.Arrays;
@@ -82,6 +81,23 @@ public class RnnForecastFunction extends ProcessTableFunction<Row> implements Sp
     /** The call's literal arguments and the tick columns found in its table argument. */
     record Settings(String model, long ttlMs, boolean resetOnModelChange, int features, TickColumns columns)
             implements java.io.Serializable {}
+
+    /**
+     * A tick parked in the function's state until the watermark passes it. The function's own
+     * type, not the tick job's buffer entry: its fields are this function's state layout, which
+     * must stay readable from savepoints whatever the job's operator keeps.
+     */
+    public static final class ParkedTick {
+        public String id;
+        public double[] values;
+
+        public ParkedTick() {}
+
+        ParkedTick(String id, double[] values) {
+            this.id = id;
+            this.values = values;
+        }
+    }
 
     /** For registration by class name; the planner specializes it for each call. */
     public RnnForecastFunction() {
@@ -173,7 +189,7 @@ public class RnnForecastFunction extends ProcessTableFunction<Row> implements Sp
     public void eval(
             Context ctx,
             @StateHint(name = RNN_STATE) RnnKeyState rnn,
-            @StateHint(name = "pending") MapView<Long, PendingTick> pending,
+            @StateHint(name = "pending") MapView<Long, ParkedTick> pending,
             @ArgumentHint(
                             value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME},
                             name = INPUT)
@@ -214,12 +230,12 @@ public class RnnForecastFunction extends ProcessTableFunction<Row> implements Sp
             collect(rejected(id, ts, values, e));
             return;
         }
-        pending.put(ts, new PendingTick(id, values));
+        pending.put(ts, new ParkedTick(id, values));
         time.registerOnTime(ts);
     }
 
     /** Steps the tick whose time has come, or frees the state of a key idle past the time-to-live. */
-    public void onTimer(OnTimerContext ctx, RnnKeyState rnn, MapView<Long, PendingTick> pending) throws Exception {
+    public void onTimer(OnTimerContext ctx, RnnKeyState rnn, MapView<Long, ParkedTick> pending) throws Exception {
         TimeContext<Long> time = ctx.timeContext(Long.class);
         long ts = time.time();
         if (EXPIRY_TIMER.equals(ctx.currentTimer())) {
@@ -229,7 +245,7 @@ public class RnnForecastFunction extends ProcessTableFunction<Row> implements Sp
             }
             return;
         }
-        PendingTick tick = pending.get(ts);
+        ParkedTick tick = pending.get(ts);
         pending.remove(ts);
         KeyStepper.Stepped stepped;
         try {
@@ -259,7 +275,7 @@ public class RnnForecastFunction extends ProcessTableFunction<Row> implements Sp
         to.shape = from.shape;
     }
 
-    private Row forecast(PendingTick tick, long ts, KeyStepper.Stepped stepped) {
+    private Row forecast(ParkedTick tick, long ts, KeyStepper.Stepped stepped) {
         RnnCellSpec spec = stepper.spec();
         Map<String, Double> outputs = new LinkedHashMap<>();
         double[] values = stepped.outputs();
