@@ -30,7 +30,7 @@ CREATE TEMPORARY TABLE ticks (
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'ticks',
-  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.bootstrap.servers' = '127.0.0.1:9092',
   'properties.group.id' = 'inferstream-tick-forecaster-sql',
   'scan.startup.mode' = 'earliest-offset',
   'key.format' = 'raw',
@@ -73,7 +73,7 @@ CREATE TEMPORARY TABLE tick_predictions (
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'tick-predictions-sql',
-  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.bootstrap.servers' = '127.0.0.1:9092',
   'key.format' = 'raw',
   'key.fields' = 'key',
   'value.format' = 'json',
@@ -93,7 +93,7 @@ CREATE TEMPORARY TABLE tick_rejections (
 ) WITH (
   'connector' = 'kafka',
   'topic' = 'ticks-sql.dlq',
-  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.bootstrap.servers' = '127.0.0.1:9092',
   'key.format' = 'raw',
   'key.fields' = 'key',
   'value.format' = 'json',
