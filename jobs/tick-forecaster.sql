@@ -1,8 +1,9 @@
 -- The tick forecaster in Flink SQL: JSON ticks from Kafka -> RNN_FORECAST (the tick job's stateful
 -- RNN as a process table function, hidden state in Flink state) -> forecasts and rejected ticks to
--- Kafka, exactly once. See docs/sql-and-datastream.md. Run it where the job jar is on the class
--- path (bin/inferstream sql -f jobs/tick-forecaster.sql, or Flink's SQL client with --jar); edit
--- the bootstrap servers, topics and model path below.
+-- Kafka, exactly once. See docs/sql-and-datastream.md.
+--   bin/inferstream sql -f jobs/tick-forecaster.sql             (a local Flink runtime)
+--   bin/inferstream sql -f jobs/tick-forecaster.sql --cluster   (the local cluster of `cluster up`)
+-- Edit the bootstrap servers, topics and model path below; the topics must exist.
 
 SET 'execution.checkpointing.interval' = '1 s';
 -- A partition without ticks for this long stops holding the watermark back (order.idle-timeout-ms).
@@ -37,7 +38,9 @@ CREATE TEMPORARY TABLE ticks (
   'key.fields' = 'record_key',
   'value.format' = 'json',
   'value.fields-include' = 'EXCEPT_KEY',
-  -- Records that are not JSON are skipped; the SQL job has no dead-letter topic for them.
+  -- Records that are not JSON are skipped; the SQL job has no dead-letter topic for them. This
+  -- option also swallows any exception thrown by what is chained after the source (the view
+  -- below), dropping that row: keep that view to plain column work.
   'value.json.ignore-parse-errors' = 'true'
 );
 
