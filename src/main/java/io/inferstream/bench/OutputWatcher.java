@@ -1,10 +1,14 @@
 package io.inferstream.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.output.RecordDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +43,8 @@ final class OutputWatcher {
     }
 
     private record Received(byte[] value, long receivedAt) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OutputWatcher() {}
 
@@ -82,6 +88,14 @@ final class OutputWatcher {
         List<Seen> seen = new ArrayList<>(received.size());
         Map<String, Integer> deadLetters = new TreeMap<>();
         for (Received r : received) {
+            if (r.value().length > 0 && r.value()[0] == '{') {
+                // JSON lines: what the SQL job writes (and the tick job with output.format json).
+                Seen s = decodeJson(r.value(), r.receivedAt());
+                if (s != null) {
+                    seen.add(s);
+                }
+                continue;
+            }
             SpecificRecord value = RecordDecoder.decodeAvro(r.value());
             if (value instanceof DeadLetter d) {
                 deadLetters.merge(d.getReason(), 1, Integer::sum);
@@ -141,6 +155,23 @@ final class OutputWatcher {
                     p.getModelVersion());
         }
         return null;
+    }
+
+    /** A JSON forecast or classification with eventTime and predictedAt in epoch millis; null for anything else. */
+    private static Seen decodeJson(byte[] value, long receivedAt) {
+        try {
+            JsonNode node = JSON.readTree(value);
+            if (node.hasNonNull("predictedAt") && node.hasNonNull("eventTime")) {
+                return new Seen(
+                        node.get("eventTime").asLong(),
+                        node.get("predictedAt").asLong(),
+                        receivedAt,
+                        node.path("modelVersion").asText());
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a benchmark output record is not JSON: " + e.getMessage(), e);
+        }
     }
 
     /** Predictions per second between the first and the last prediction made. */

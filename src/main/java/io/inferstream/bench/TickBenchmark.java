@@ -144,7 +144,7 @@ public final class TickBenchmark {
         }
     }
 
-    private double backlogThroughput(String input, String model, int batch, boolean inference) throws Exception {
+    double backlogThroughput(String input, String model, int batch, boolean inference) throws Exception {
         String output = nextOutputTopic();
         TickJobConfig cfg = TickJobConfig.from(settings(input, output, model, batch));
         StreamExecutionEnvironment env =
@@ -226,7 +226,7 @@ public final class TickBenchmark {
     }
 
     /** The random cell of hidden size {@code hidden} (F=1, O=1), written once under the work folder. */
-    private String model(int hidden) throws IOException {
+    String model(int hidden) throws IOException {
         Path file = workDir.resolve("random-esn-h" + hidden + ".onnx");
         if (!Files.exists(file)) {
             Files.createDirectories(workDir);

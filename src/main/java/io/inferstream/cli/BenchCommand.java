@@ -3,6 +3,7 @@ package io.inferstream.cli;
 import io.inferstream.bench.ImageBenchmark;
 import io.inferstream.bench.ImageInferenceBenchmark;
 import io.inferstream.bench.SqlBenchmark;
+import io.inferstream.bench.SqlTickBenchmark;
 import io.inferstream.bench.TickBenchmark;
 import io.inferstream.config.OnnxSettings;
 import io.inferstream.config.Settings;
@@ -31,8 +32,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(
             index = "0",
-            description = "What to benchmark: images, ticks, or sql (the image model through ML_PREDICT; takes"
-                    + " --images, --batch-size and --model).")
+            description = "What to benchmark: images, ticks, sql (the image model through ML_PREDICT; takes"
+                    + " --images, --batch-size and --model), or sql-ticks (the SQL function RNN_FORECAST"
+                    + " against the tick job; --keys, --steps and the first --hidden size).")
     String what;
 
     @Option(
@@ -114,10 +116,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!what.equals("images") && !what.equals("ticks") && !what.equals("sql")) {
-            throw new IllegalArgumentException("benchmark '" + what + "': expected images, ticks or sql");
+        if (!what.equals("images") && !what.equals("ticks") && !what.equals("sql") && !what.equals("sql-ticks")) {
+            throw new IllegalArgumentException("benchmark '" + what + "': expected images, ticks, sql or sql-ticks");
         }
-        if (what.equals("ticks") && (model != null || batchSizes != null || inferenceOnly)) {
+        if ((what.equals("ticks") || what.equals("sql-ticks"))
+                && (model != null || batchSizes != null || inferenceOnly)) {
             throw new IllegalArgumentException("--model, --batch-size and --inference-only apply to bench images;"
                     + " bench ticks measures random cells (--hidden) in the job as built, batch "
                     + TickBenchmark.BATCH);
@@ -132,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--execution-provider " + executionProviders + " --batch-size " + batches
                     + ": expected one of each, or lists with --inference-only");
         }
-        TickBenchmark.Settings ticks = what.equals("ticks")
+        TickBenchmark.Settings ticks = what.equals("ticks") || what.equals("sql-ticks")
                 ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys, providers.get(0))
                 : null;
         System.out.printf(
@@ -170,6 +173,8 @@ public final class BenchCommand implements Callable<Integer> {
             int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
             new ImageBenchmark(servers, modelPath(), images, batch, providers().get(0), System.out)
                     .runAll(latencyRate, latencySeconds);
+        } else if (what.equals("sql-ticks")) {
+            new SqlTickBenchmark(servers, ticks, dir.resolve("sql-ticks"), System.out).runAll();
         } else {
             new TickBenchmark(servers, ticks, dir.resolve("ticks"), System.out).runAll(LocalPorts.free());
         }

@@ -129,13 +129,7 @@ public final class ClusterCommand implements Runnable {
             }
             JobStart start = JobStart.decide(s, savepoint, parsed.fromScratch, JobCheckpoints.jobDir(s));
             // After every refusal above, so a bad flag never waits for a build.
-            if (jar.equals(JOB_JAR)) {
-                // The project's own jar: built from the sources here, as the launcher builds the classes.
-                JobJarBuild.buildIfStale(Path.of("").toAbsolutePath(), jar, System.err);
-            } else if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException("job jar '" + jar + "' does not exist; expected a job jar"
-                        + " built by `./mvnw -DskipTests package`, or no --jar for the project's own");
-            }
+            jobJar(jar);
             System.out.println(start.description());
             String jarId = cluster.rest().uploadJar(jar);
             String jobId = cluster.rest().run(jarId, args, null, start.restorePath());
@@ -143,6 +137,20 @@ public final class ClusterCommand implements Runnable {
                     "submitted " + job + ": job " + jobId + " (" + cluster.restUrl() + "/#/job/running/" + jobId + ")");
             return 0;
         }
+    }
+
+    /**
+     * The job jar to upload: the project's own, built from the sources here when stale (as the
+     * launcher builds the classes), or one given with --jar, which must exist.
+     */
+    static Path jobJar(Path jar) throws Exception {
+        if (jar.equals(JOB_JAR)) {
+            JobJarBuild.buildIfStale(Path.of("").toAbsolutePath(), jar, System.err);
+        } else if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("job jar '" + jar + "' does not exist; expected a job jar"
+                    + " built by `./mvnw -DskipTests package`, or no --jar for the project's own");
+        }
+        return jar;
     }
 
     /** Stops every process `cluster up` started. */

@@ -5,6 +5,7 @@ import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.input.KeySizes;
 import io.inferstream.input.RejectReason;
 import io.inferstream.input.RejectedInputException;
+import io.inferstream.input.TickChecks;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.TickInput;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -77,23 +78,6 @@ public class TickValidateFunction extends ProcessFunction<TickInput, TickInput> 
             KeySizes.check(tick.key, "the tick's key", maxKeyBytes);
             KeySizes.check(tick.id, "the tick's id", maxKeyBytes);
         }
-        if (tick.values.length != features) {
-            throw new RejectedInputException(
-                    RejectReason.WRONG_WIDTH,
-                    "tick of key '" + tick.key + "' has " + tick.values.length + " values; expected " + features
-                            + " (the model's input width)");
-        }
-        for (int i = 0; i < features; i++) {
-            double v = tick.values[i];
-            if (!Double.isFinite(v)) {
-                throw new RejectedInputException(
-                        RejectReason.NOT_FINITE, "values[" + i + "] = " + v + "; expected a finite number");
-            }
-            if (needsPositive && v <= 0) {
-                throw new RejectedInputException(
-                        RejectReason.NON_POSITIVE_VALUE,
-                        "values[" + i + "] = " + v + "; expected > 0 for the log-return transform");
-            }
-        }
+        TickChecks.check(tick.key, tick.values, features, needsPositive);
     }
 }

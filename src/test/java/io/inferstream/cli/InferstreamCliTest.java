@@ -126,7 +126,7 @@ class InferstreamCliTest {
         String[] result = run("bench", "videos");
 
         assertThat(result[0]).isEqualTo("2");
-        assertThat(result[2]).contains("benchmark 'videos': expected images, ticks or sql");
+        assertThat(result[2]).contains("benchmark 'videos': expected images, ticks, sql or sql-ticks");
     }
 
     @Test
