@@ -83,7 +83,8 @@ class OrderingBufferTest {
         buffer.add("a", 10, tick(10)); // earlier: queues the key again at 10
         buffer.add("a", 50, tick(50));
 
-        assertThat(release(buffer, 40)).containsExactly(Map.entry("a", List.of(10L, 30L)));
+        assertThat(release(buffer, 20)).containsExactly(Map.entry("a", List.of(10L)));
+        assertThat(release(buffer, 40)).containsExactly(Map.entry("a", List.of(30L)));
         assertThat(release(buffer, 45)).isEmpty();
         assertThat(release(buffer, 50)).containsExactly(Map.entry("a", List.of(50L)));
         assertThat(buffer.keys()).isEmpty();
