@@ -9,12 +9,15 @@ import io.inferstream.input.RejectedInputException;
 import io.inferstream.records.DeadLetterRecord;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.PendingTick;
+import io.inferstream.records.PendingTicks;
 import io.inferstream.records.RnnKeyState;
 import io.inferstream.records.TickInput;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -42,11 +45,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Steps an RNN cell per key over its ticks in event-time order, with the key's hidden state in
- * Flink keyed state. Ticks wait in keyed state until the watermark passes them; when a
- * watermark arrives, every key it released is stepped together: one ONNX Runtime call covers
- * up to {@code maxBatch} keys, and a key with several ready ticks steps them in order across
- * successive calls. All of that happens before the watermark is forwarded, so a checkpoint
- * never sees half-stepped keys and a restore continues every key exactly where it was.
+ * Flink keyed state. Ticks wait in the {@link OrderingBuffer} until the watermark passes them;
+ * when a watermark arrives, every key it released is stepped together: one ONNX Runtime call
+ * covers up to {@code maxBatch} keys, and a key with several ready ticks steps them in order
+ * across successive calls. All of that happens before the watermark is forwarded, so a
+ * checkpoint never sees half-stepped keys. Each checkpoint writes the waiting ticks of every key
+ * whose ticks changed into keyed state, so a restore, at any parallelism, continues every key
+ * exactly where it was.
  *
  * <p>With live model updates the operator has a second, broadcast input: the control topic's
  * updates. A new cell is loaded in the background and swapped in between watermarks; keys keep
@@ -59,6 +64,15 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private static final Logger LOG = LoggerFactory.getLogger(RnnStepOperator.class);
 
     private static final String RNN_STATE = "rnn-state";
+    /** The ordering buffer's ticks, per key, as of the last checkpoint. */
+    static final String PENDING_STATE = "pending-tick-list";
+    /**
+     * Pending ticks as versions before the {@link OrderingBuffer} kept them, one map entry and
+     * one timer ({@link #LEGACY_TICK_TIMERS}) per tick; moved into the buffer on restore.
+     */
+    static final String LEGACY_PENDING_STATE = "pending-ticks";
+
+    static final String LEGACY_TICK_TIMERS = "tick-order";
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("tick-dead-letters") {};
 
@@ -71,17 +85,22 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private final ServedModel<RnnStepper> model;
 
     private transient ValueState<RnnKeyState> keyState;
-    private transient MapState<Long, PendingTick> pending;
+    private transient ValueState<PendingTicks> pendingState;
     private transient ListState<String> stateShapes;
-    private transient InternalTimerService<VoidNamespace> timers;
-    /** Apart from the tick timers, so that moving a key's expiry never cancels a tick's timer. */
     private transient InternalTimerService<VoidNamespace> expiryTimers;
+
+    private transient boolean restored;
+    private transient OrderingBuffer buffer;
+    /** Keys whose pending ticks are in keyed state: written by a checkpoint, or restored. */
+    private transient Set<String> storedPending;
+    /** The last watermark this instance received; ticks at or before it are late. */
+    private transient long watermark;
 
     private transient RnnStepper cell;
     /** The running cell's standardization, to refuse values it cannot take before they wait in state. */
     private transient RnnFeatureMapping mapping;
-    /** Keys the watermark released, with the timestamps of their released ticks in order. */
-    private transient Map<String, List<Long>> readyKeys;
+    /** Keys a watermark released or whose expiry is due, with their released ticks in order. */
+    private transient Map<String, Released> readyKeys;
 
     private transient RnnBatchStepper batchStepper;
     private transient InferenceMetrics inferenceMetrics;
@@ -129,6 +148,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
                 .getUnionListState(new ListStateDescriptor<>("rnn-state-shape", Types.STRING));
         // Restored by the superclass: the cell that was running when the state was written,
         // unless the configuration has changed since.
+        restored = context.isRestored();
         cell = model.current();
         if (cell.spec().features != spec.features) {
             throw new IllegalStateException("model " + cell.spec().modelName + " takes " + cell.spec().features
@@ -168,15 +188,71 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         stateShapes.update(List.of(cell.spec().stateShape()));
+        storePendingTicks();
+    }
+
+    /**
+     * Writes the pending ticks of every key whose ticks changed since the last checkpoint, and
+     * clears those of keys that have none left. Runs before the keyed state is snapshotted, in
+     * the task thread, so the checkpoint holds exactly the buffer at the barrier.
+     */
+    private void storePendingTicks() throws Exception {
+        Set<String> stored = new HashSet<>(buffer.keys().size() * 2);
+        for (OrderingBuffer.KeyTicks k : buffer.keys()) {
+            if (k.dirty) {
+                setCurrentKey(k.key);
+                pendingState.update(k.toState());
+                k.dirty = false;
+            }
+            stored.add(k.key);
+        }
+        for (String key : storedPending) {
+            if (!buffer.has(key)) {
+                setCurrentKey(key);
+                pendingState.clear();
+            }
+        }
+        storedPending = stored;
+    }
+
+    /** Puts the restored pending ticks back into the buffer, those of older versions included. */
+    private void restorePendingTicks() throws Exception {
+        for (String key : keysOf(PENDING_STATE)) {
+            setCurrentKey(key);
+            buffer.restore(key, pendingState.value());
+            storedPending.add(key);
+        }
+        MapState<Long, PendingTick> legacy = getPartitionedState(
+                new MapStateDescriptor<>(LEGACY_PENDING_STATE, Types.LONG, TypeInformation.of(PendingTick.class)));
+        for (String key : keysOf(LEGACY_PENDING_STATE)) {
+            setCurrentKey(key);
+            for (Map.Entry<Long, PendingTick> e : legacy.entries()) {
+                buffer.add(key, e.getKey(), e.getValue());
+            }
+            legacy.clear();
+        }
+    }
+
+    private List<String> keysOf(String state) {
+        try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.toList();
+        }
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         keyState = getPartitionedState(new ValueStateDescriptor<>(RNN_STATE, TypeInformation.of(RnnKeyState.class)));
-        pending = getPartitionedState(
-                new MapStateDescriptor<>("pending-ticks", Types.LONG, TypeInformation.of(PendingTick.class)));
-        timers = getInternalTimerService("tick-order", VoidNamespaceSerializer.INSTANCE, this);
+        pendingState =
+                getPartitionedState(new ValueStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingTicks.class)));
+        buffer = new OrderingBuffer();
+        storedPending = new HashSet<>();
+        watermark = Long.MIN_VALUE;
+        if (restored) {
+            restorePendingTicks();
+        }
+        // Older versions' tick timers fire into nothing: their ticks are in the buffer now.
+        getInternalTimerService(LEGACY_TICK_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, new ExpiryTrigger());
         readyKeys = new LinkedHashMap<>();
         inferenceMetrics = new InferenceMetrics(getMetricGroup());
@@ -198,7 +274,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     }
 
     /**
-     * Per record only comparisons and state writes happen here: parsing and checks ran upstream,
+     * Per record only comparisons and an append to the buffer happen here: parsing and checks ran upstream,
      * where a failure rejects its tick alone. A failing state backend or ONNX call (in {@link
      * #stepReadyKeys}, one call for a batch of keys) concerns no single record and fails the job,
      * to be restored from the last checkpoint.
@@ -211,7 +287,6 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
             reject(tick, RejectReason.OUT_OF_RANGE, outOfRange);
             return;
         }
-        long watermark = timers.currentWatermark();
         if (tick.ts <= watermark) {
             reject(
                     tick,
@@ -221,12 +296,9 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
                             + "; ticks may arrive at most order.max-out-of-orderness-ms late");
             return;
         }
-        if (pending.contains(tick.ts)) {
+        if (!buffer.add(tick.key, tick.ts, new PendingTick(tick.id, tick.values))) {
             reject(tick, RejectReason.DUPLICATE_TIMESTAMP, "key '" + tick.key + "' already has a tick at " + tick.ts);
-            return;
         }
-        pending.put(tick.ts, new PendingTick(tick.id, tick.values));
-        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, tick.ts);
     }
 
     private void reject(TickInput tick, RejectReason reason, String error) {
@@ -235,24 +307,25 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         output.collect(DEAD_LETTERS, new StreamRecord<>(dead));
     }
 
+    /** A timer of an older version's per-tick timers, restored with its tick: the buffer releases that tick. */
     @Override
-    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
-        // Timers fire in timestamp order, so each key's list comes out sorted.
-        readyKeys.computeIfAbsent(timer.getKey(), k -> new ArrayList<>()).add(timer.getTimestamp());
-    }
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {}
 
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        // Fire this watermark's timers (they only mark keys ready), step all ready keys in
-        // batches, and only then forward the watermark: no output is ever behind it.
+        // Release this watermark's ticks and fire its expiry timers (both only mark keys ready),
+        // step all ready keys in batches, and only then forward the watermark: no output is
+        // ever behind it.
         model.poll();
+        watermark = mark.getTimestamp();
         if (timeServiceManager != null) {
             timeServiceManager.advanceWatermark(mark);
         }
-        stepReadyKeys(mark.getTimestamp());
+        buffer.release(watermark, (key, timestamps, ticks) -> readyKeys.put(key, new Released(timestamps, ticks)));
+        stepReadyKeys(watermark);
         output.emitWatermark(mark);
     }
 
@@ -261,7 +334,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
             return;
         }
         List<KeyWork> work = new ArrayList<>(readyKeys.size());
-        for (Map.Entry<String, List<Long>> ready : readyKeys.entrySet()) {
+        for (Map.Entry<String, Released> ready : readyKeys.entrySet()) {
             setCurrentKey(ready.getKey());
             KeyWork w = load(ready.getKey(), ready.getValue(), watermark);
             if (w != null) {
@@ -277,21 +350,16 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     }
 
     /** The key's state and released ticks, or null when it has none and was only expiring. */
-    private KeyWork load(String key, List<Long> released, long watermark) throws Exception {
+    private KeyWork load(String key, Released released, long watermark) throws Exception {
         RnnKeyState state = keyState.value();
         boolean isNew = state == null;
-        if (released.isEmpty()) {
+        if (released.ticks.isEmpty()) {
             if (state != null && ttlMs > 0 && state.lastEventTime + ttlMs <= watermark) {
                 // Idle past the time-to-live: any later tick would start afresh, so free the state now.
                 keyState.clear();
                 liveKeys--;
             }
             return null;
-        }
-        List<PendingTick> ticks = new ArrayList<>(released.size());
-        for (Long ts : released) {
-            ticks.add(pending.get(ts));
-            pending.remove(ts);
         }
         RnnCellSpec spec = cell.spec();
         if (state != null && !RnnKeyState.fits(state, spec)) {
@@ -305,7 +373,12 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         }
         long previousLast = state == null ? Long.MIN_VALUE : state.lastEventTime;
         return new KeyWork(
-                key, state == null ? RnnKeyState.initial(spec) : state, released, ticks, previousLast, isNew);
+                key,
+                state == null ? RnnKeyState.initial(spec) : state,
+                released.timestamps,
+                released.ticks,
+                previousLast,
+                isNew);
     }
 
     private void store(KeyWork w) throws Exception {
@@ -321,11 +394,16 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         }
     }
 
+    /** A key's ticks released by a watermark, in event-time order; none for a key only expiring. */
+    private record Released(List<Long> timestamps, List<PendingTick> ticks) {
+        static final Released NONE = new Released(List.of(), List.of());
+    }
+
     /** An expiry timer only marks its key for the check in {@link #load}; it releases no tick. */
     private final class ExpiryTrigger implements Triggerable<String, VoidNamespace> {
         @Override
         public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
-            readyKeys.computeIfAbsent(timer.getKey(), k -> new ArrayList<>());
+            readyKeys.putIfAbsent(timer.getKey(), Released.NONE);
         }
 
         @Override

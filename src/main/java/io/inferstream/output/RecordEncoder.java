@@ -116,6 +116,9 @@ public final class RecordEncoder {
 
     public static byte[] encode(ForecastRecord f, OutputFormat format) {
         if (format == OutputFormat.AVRO) {
+            if (TickPredictionWriter.fits(f)) {
+                return TickPredictionWriter.encode(f);
+            }
             try {
                 return bytes(TickPrediction.getEncoder().encode(toAvro(f)));
             } catch (IOException e) {
