@@ -58,6 +58,10 @@ public final class TickForecasterJob {
                 ModelServingOperator.apply(keyed, updates, name, type, operator).uid("rnn-step");
         DataStream<DeadLetterRecord> dead = valid.getSideOutput(TickValidateFunction.DEAD_LETTERS)
                 .union(forecasts.getSideOutput(RnnStepOperator.DEAD_LETTERS));
-        return new JobOutputs<>(forecasts, dead, updates == null ? null : forecasts.getSideOutput(LiveModel.STATUS));
+        return new JobOutputs<>(
+                forecasts,
+                dead,
+                updates == null ? null : forecasts.getSideOutput(LiveModel.STATUS),
+                forecasts.getSideOutput(RnnStepOperator.ALERTS));
     }
 }
