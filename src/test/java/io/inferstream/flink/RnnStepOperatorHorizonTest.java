@@ -25,6 +25,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,6 +270,40 @@ class RnnStepOperatorHorizonTest {
                     .as("served without intervals when none were asked for")
                     .isNull();
             assertThat(f.anomalyScore).isNaN();
+        }
+    }
+
+    /**
+     * A snapshot the operator wrote at commit 7f11838, before RnnKeyState had the forecast fields:
+     * key "a" with ticks 0.1 to 0.5 at 1 to 5 stepped through TinyRnnCell(3).
+     */
+    @Test
+    void shouldRestoreKeyStateWrittenBeforeTheForecastFields() throws Exception {
+        TinyRnnCell tiny = new TinyRnnCell(3);
+        Path oldModel = tiny.write(dir, "tiny3", Map.of());
+        OperatorSubtaskState snapshot =
+                OperatorSnapshotUtil.readStateHandle("src/test/resources/state/rnn-operator-7f11838.snapshot");
+        TickJobConfig config = TickJobConfig.from(JobConfigs.offline(oldModel).toMap());
+        List<Double> sequence = new ArrayList<>();
+        for (int t = 1; t <= 12; t++) {
+            sequence.add(0.1 * t);
+        }
+        try (var h = harness(config, snapshot)) {
+            for (int t = 6; t <= 12; t++) {
+                send(h, "a", t, 0.1 * t);
+            }
+            h.processWatermark(new Watermark(12));
+            List<ForecastRecord> out = h.extractOutputValues();
+            List<Double> expected = tiny.run(sequence);
+            assertThat(out).extracting(f -> f.step).containsExactly(6L, 7L, 8L, 9L, 10L, 11L, 12L);
+            for (int i = 0; i < out.size(); i++) {
+                assertThat(out.get(i).outputs[0]).isCloseTo(expected.get(i + 5), within(1e-5));
+            }
+            assertThat(out.get(0).lower[0])
+                    .as("no errors kept before the restore")
+                    .isNaN();
+            assertThat(out.get(1).lower[0]).as("one error after it").isNotNaN();
+            assertThat(out.get(2).anomalyScore).isNotNaN();
         }
     }
 }
