@@ -71,6 +71,8 @@ public final class TickBenchmark {
     private final PrintStream out;
     private final SyntheticTicks series = new SyntheticTicks(SEED);
     private int run;
+    /** Above 1: also the job forecasting this many ticks ahead against horizon 1. */
+    private int horizon = 1;
 
     /** A benchmark against the Kafka cluster at {@code bootstrap}; models and checkpoints go to {@code workDir}. */
     public TickBenchmark(String bootstrap, Settings settings, Path workDir, PrintStream out) {
@@ -80,6 +82,18 @@ public final class TickBenchmark {
         this.steps = settings.steps();
         this.workDir = workDir;
         this.out = out;
+    }
+
+    /**
+     * Also measures, per hidden size, the job with {@code forecast.horizon: k} against the job
+     * with horizon 1 on the same backlog, alternating them; 1 (the default) skips that.
+     */
+    public TickBenchmark withHorizon(int k) {
+        if (k < 1 || k > 1000) {
+            throw new IllegalArgumentException("horizon " + k + "; expected 1 (off) to 1000 ticks ahead");
+        }
+        this.horizon = k;
+        return this;
     }
 
     /** One hidden size's results, in ticks per second. */
@@ -107,6 +121,9 @@ public final class TickBenchmark {
             rows[i] = measure(backlog, hiddenSizes.get(i));
         }
         printTable(rows);
+        if (horizon > 1) {
+            horizonTable(backlog, hiddenSizes);
+        }
         if (settings.checkpointKeys() > 0) {
             new TickCheckpointRun(this, settings.checkpointKeys(), restPort).run(model(CHECKPOINT_HIDDEN));
         }
@@ -144,9 +161,34 @@ public final class TickBenchmark {
         }
     }
 
+    /** The job forecasting {@code horizon} ticks ahead against horizon 1, best of two runs each. */
+    private void horizonTable(String backlog, List<Integer> hiddenSizes) throws Exception {
+        StringBuilder table = new StringBuilder();
+        for (int hidden : hiddenSizes) {
+            out.printf("hidden size %d, horizon %d against 1:%n", hidden, horizon);
+            String model = model(hidden);
+            BenchRuns.Best best = BenchRuns.alternate(
+                    () -> backlogThroughput(backlog, model, BATCH, true, horizon),
+                    () -> backlogThroughput(backlog, model, BATCH, true, 1));
+            table.append(String.format(
+                    "| %d | %.0f | %.0f | %.0f%% |%n", hidden, best.ceiling(), best.job(), best.percentOfCeiling()));
+        }
+        out.println();
+        out.printf("Ticks/s end to end, %d keys, batch %d: forecast.horizon %d against 1.%n%n", keys, BATCH, horizon);
+        out.printf("| hidden | horizon 1 | horizon %d | ratio |%n", horizon);
+        out.println("|---:|---:|---:|---:|");
+        out.print(table);
+    }
+
     double backlogThroughput(String input, String model, int batch, boolean inference) throws Exception {
+        return backlogThroughput(input, model, batch, inference, 1);
+    }
+
+    double backlogThroughput(String input, String model, int batch, boolean inference, int ahead) throws Exception {
         String output = nextOutputTopic();
-        TickJobConfig cfg = TickJobConfig.from(settings(input, output, model, batch));
+        Map<String, Object> values = settings(input, output, model, batch);
+        values.put("forecast.horizon", Integer.toString(ahead));
+        TickJobConfig cfg = TickJobConfig.from(values);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         TickJobPipeline.wire(env, cfg, inference ? RnnStepOperator::liveCell : PassThroughCell::serve);
@@ -158,7 +200,9 @@ public final class TickBenchmark {
         double throughput = OutputWatcher.throughput(outcome.predictions());
         out.printf(
                 "  %-44s %8.0f ticks/s (%s)%n",
-                (inference ? "job, batch " + batch : "pass-through, batch " + batch) + ":",
+                (inference ? "job, batch " + batch : "pass-through, batch " + batch)
+                        + (ahead > 1 ? ", horizon " + ahead : "")
+                        + ":",
                 throughput,
                 outcome.describe(expected));
         return throughput;

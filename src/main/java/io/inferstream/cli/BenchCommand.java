@@ -111,6 +111,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "ticks: keys of the RocksDB checkpoint run, 0 to skip it (default: ${DEFAULT-VALUE}).")
     int checkpointKeys;
 
+    @Option(
+            names = "--horizon",
+            defaultValue = "1",
+            description = "ticks: also measure the job forecasting this many ticks ahead (forecast.horizon) against"
+                    + " horizon 1, on the same backlog (default: ${DEFAULT-VALUE}, off).")
+    int horizon;
+
     @Option(names = "--bootstrap", description = "Use this Kafka cluster instead of starting a local broker.")
     String bootstrap;
 
@@ -176,7 +183,9 @@ public final class BenchCommand implements Callable<Integer> {
         } else if (what.equals("sql-ticks")) {
             new SqlTickBenchmark(servers, ticks, dir.resolve("sql-ticks"), System.out).runAll();
         } else {
-            new TickBenchmark(servers, ticks, dir.resolve("ticks"), System.out).runAll(LocalPorts.free());
+            new TickBenchmark(servers, ticks, dir.resolve("ticks"), System.out)
+                    .withHorizon(horizon)
+                    .runAll(LocalPorts.free());
         }
     }
 

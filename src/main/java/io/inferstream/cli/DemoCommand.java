@@ -1,5 +1,6 @@
 package io.inferstream.cli;
 
+import io.inferstream.config.ForecastSettings;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.flink.JobEnvironments;
@@ -31,6 +32,9 @@ import picocli.CommandLine.Option;
         description =
                 "Start a local Kafka broker and both jobs, feed sample images and synthetic sensor ticks, print predictions. Ctrl-C stops everything.")
 public final class DemoCommand implements Callable<Integer> {
+
+    static final String DEMO_HORIZON = "5";
+    static final String DEMO_ALERTS_TOPIC = "tick-alerts";
 
     @Option(names = "--rate", defaultValue = "20", description = "Images sent per second (default: ${DEFAULT-VALUE}).")
     int rate;
@@ -128,7 +132,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "checkpoint.dir",
                     runDir.resolve("checkpoints").toString());
             PreparedJob images = PreparedJob.load(ImageJobConfig.JOB, imageConfig, overrides);
-            PreparedJob ticks = PreparedJob.load(TickJobConfig.JOB, tickConfig, overrides);
+            // The tick job also looks ahead, with intervals, and sends anomalous ticks to an alerts topic.
+            Map<String, Object> tickOverrides = new java.util.HashMap<>(overrides);
+            tickOverrides.putIfAbsent(ForecastSettings.HORIZON, DEMO_HORIZON);
+            tickOverrides.putIfAbsent(ForecastSettings.ALERTS_TOPIC, DEMO_ALERTS_TOPIC);
+            PreparedJob ticks = PreparedJob.load(TickJobConfig.JOB, tickConfig, tickOverrides);
             Topics.ensure(bootstrap, images.topics());
             Topics.ensure(bootstrap, ticks.topics());
             int port = webUiPort != 0 && LocalPorts.isFree(webUiPort) ? webUiPort : LocalPorts.free();
@@ -164,7 +172,8 @@ public final class DemoCommand implements Callable<Integer> {
                 // What the jobs did with a model update sent while the demo runs (models update ...).
                 printed.add(images.modelUpdates.statusTopic);
             }
-            printer = new DemoPrinter(bootstrap, printed.stream().distinct().toList());
+            printed.add(DEMO_ALERTS_TOPIC);
+            printer = new DemoPrinter(bootstrap, printed.stream().distinct().toList(), DEMO_ALERTS_TOPIC);
             printer.start();
             imageFeeder = new DemoFeeder(bootstrap, images.settings.inputTopic, rate);
             imageFeeder.start();

@@ -29,8 +29,17 @@ final class DemoPrinter extends BackgroundLoop {
     private long deadLetters;
     private final TickDemoStats ticks = new TickDemoStats();
 
+    private final String alertsTopic;
+    private long alerts;
+
     DemoPrinter(String bootstrap, List<String> topics) {
+        this(bootstrap, topics, null);
+    }
+
+    /** Prints records from {@code alertsTopic} as alerts. */
+    DemoPrinter(String bootstrap, List<String> topics, String alertsTopic) {
         super("demo-printer");
+        this.alertsTopic = alertsTopic;
         this.bootstrap = bootstrap;
         this.topics = List.copyOf(topics);
     }
@@ -41,8 +50,13 @@ final class DemoPrinter extends BackgroundLoop {
 
     synchronized String summary() {
         return String.format(
-                "%d image predictions, %d dead letters, accuracy %.1f%% on %d labelled images; %s",
-                predictions, deadLetters, labelled == 0 ? 0.0 : 100.0 * correct / labelled, labelled, ticks.summary());
+                "%d image predictions, %d dead letters, accuracy %.1f%% on %d labelled images; %s, %d alerts",
+                predictions,
+                deadLetters,
+                labelled == 0 ? 0.0 : 100.0 * correct / labelled,
+                labelled,
+                ticks.summary(),
+                alerts);
     }
 
     synchronized long tickPredictions() {
@@ -66,7 +80,10 @@ final class DemoPrinter extends BackgroundLoop {
             consumer.subscribe(topics);
             while (running()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    String line = line(RecordDecoder.decodeAvro(record.value()));
+                    SpecificRecord decoded = RecordDecoder.decodeAvro(record.value());
+                    String line = record.topic().equals(alertsTopic) && decoded instanceof TickPrediction p
+                            ? alert(p)
+                            : line(decoded);
                     if (line != null) {
                         System.out.println(line);
                     }
@@ -77,6 +94,13 @@ final class DemoPrinter extends BackgroundLoop {
                 System.err.println("demo printer stopped: " + e);
             }
         }
+    }
+
+    private synchronized String alert(TickPrediction p) {
+        alerts++;
+        return String.format(
+                "ALERT  %s step %d  value %s is %.1f spreads from its forecast",
+                p.getKey(), p.getStep(), p.getInputs(), p.getAnomalyScore());
     }
 
     private synchronized String line(SpecificRecord record) {

@@ -1,5 +1,6 @@
 package io.inferstream.cli;
 
+import io.inferstream.avro.TickPrediction;
 import io.inferstream.output.RecordDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,6 +80,10 @@ public final class TailCommand implements Callable<Integer> {
 
     static String line(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? "-" : new String(record.key(), StandardCharsets.UTF_8);
-        return record.partition() + ":" + record.offset() + " " + key + " " + RecordDecoder.describe(record.value());
+        // A forecast reads better as a line than as its Avro record with every map and list spelled out.
+        String value = RecordDecoder.decodeAvro(record.value()) instanceof TickPrediction p
+                ? ForecastText.of(p)
+                : RecordDecoder.describe(record.value());
+        return record.partition() + ":" + record.offset() + " " + key + " " + value;
     }
 }

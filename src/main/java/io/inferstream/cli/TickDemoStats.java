@@ -61,7 +61,7 @@ final class TickDemoStats {
                 : String.format(
                         "all sensors: RMSE %.3f (last value: %.3f)",
                         allSensors.rmse(allSensors.errors), allSensors.rmse(allSensors.naiveErrors));
-        return String.format(
+        String line = String.format(
                 "%-13s step %5d  value %7.3f  forecast %7.3f  error %+6.3f  %s  %7.1f ticks/s",
                 p.getKey(),
                 p.getStep(),
@@ -70,6 +70,27 @@ final class TickDemoStats {
                 value - previousForecast,
                 overall,
                 recent.size() / 5.0);
+        if (p.getKey().equals(SyntheticTicks.key(0)) && !p.getHorizon().isEmpty()) {
+            line += System.lineSeparator() + horizon(p);
+        }
+        return line;
+    }
+
+    /** The first sensor's look ahead: each step's forecast with its interval once it has one. */
+    private static String horizon(TickPrediction p) {
+        StringBuilder ahead = new StringBuilder(String.format("%-13s ahead:", ""));
+        for (io.inferstream.avro.HorizonForecast h : p.getHorizon()) {
+            double v = h.getOutputs().values().iterator().next();
+            ahead.append(String.format(java.util.Locale.ROOT, "  +%d %.2f", h.getAhead(), v));
+            if (h.getLower() != null && h.getUpper() != null) {
+                ahead.append(String.format(
+                        java.util.Locale.ROOT,
+                        " [%.2f, %.2f]",
+                        h.getLower().values().iterator().next(),
+                        h.getUpper().values().iterator().next()));
+            }
+        }
+        return ahead.toString();
     }
 
     String summary() {

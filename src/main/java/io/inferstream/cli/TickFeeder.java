@@ -11,10 +11,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Sends synthetic sensor ticks as JSON, step after step: every sensor's reading of step t, then
  * of step t+1, at a fixed number of ticks per second; a NaN reading now and then shows the
- * dead-letter topic at work.
+ * dead-letter topic at work, and a spike on one sensor now and then the anomaly alerts.
  */
 final class TickFeeder extends BackgroundLoop {
     private static final int NAN_EVERY = 5000;
+    /** Every this many steps one sensor reads far off its course, for the anomaly flag to catch. */
+    static final int SPIKE_EVERY_STEPS = 40;
+
+    static final double SPIKE = 15.0;
     // Any seed gives the same kind of series; the demo model was fitted on other draws of them.
     private static final long DEMO_SEED = 2026L;
 
@@ -31,6 +35,12 @@ final class TickFeeder extends BackgroundLoop {
         this.sensors = Math.max(1, sensors);
     }
 
+    /** Whether sensor k's reading at this step is a spike: one sensor each SPIKE_EVERY_STEPS steps. */
+    boolean isSpike(int k, long step) {
+        return step % SPIKE_EVERY_STEPS == SPIKE_EVERY_STEPS - 1
+                && k == (int) ((step / SPIKE_EVERY_STEPS * 7) % sensors);
+    }
+
     @Override
     void loop() {
         SyntheticTicks series = new SyntheticTicks(DEMO_SEED);
@@ -41,6 +51,9 @@ final class TickFeeder extends BackgroundLoop {
                 for (int k = 0; k < sensors && running(); k++) {
                     String key = SyntheticTicks.key(k);
                     double value = sent % NAN_EVERY == NAN_EVERY - 1 ? Double.NaN : series.value(k, step);
+                    if (isSpike(k, step)) {
+                        value += SPIKE;
+                    }
                     String json = String.format(
                             Locale.ROOT, "{\"key\":\"%s\",\"ts\":%d,\"value\":%s}", key, series.timestamp(step), value);
                     producer.send(new ProducerRecord<>(

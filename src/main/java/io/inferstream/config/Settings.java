@@ -68,6 +68,29 @@ public final class Settings {
         return value;
     }
 
+    /**
+     * A finite decimal number for which {@code allowed} holds; else refused naming the key, the
+     * value and {@code expected}.
+     */
+    public double doubleValue(
+            String key, double defaultValue, java.util.function.DoublePredicate allowed, String expected) {
+        String raw = string(key, null);
+        defaults.put(key, Double.toString(defaultValue));
+        if (raw == null) {
+            return defaultValue;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(raw.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw ConfigException.of(key, raw, expected);
+        }
+        if (!Double.isFinite(value) || !allowed.test(value)) {
+            throw ConfigException.of(key, raw, expected);
+        }
+        return value;
+    }
+
     public int intValue(String key, int defaultValue, int min, int max) {
         return (int) longValue(key, defaultValue, min, max);
     }

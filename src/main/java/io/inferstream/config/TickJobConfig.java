@@ -46,6 +46,8 @@ public final class TickJobConfig implements Serializable {
     public final OnnxOptions onnx;
     /** The control topic for live model updates and where their models may come from. */
     public final ModelUpdateSettings modelUpdates;
+    /** Horizon, prediction intervals and anomaly flags (forecast.*, anomaly.*, topics.alerts). */
+    public final ForecastSettings forecast;
 
     private TickJobConfig(Settings s) {
         this(s, true);
@@ -83,6 +85,17 @@ public final class TickJobConfig implements Serializable {
         this.resetStateOnModelChange = s.bool("state.reset-on-model-change", false);
         this.onnx = OnnxSettings.read(s);
         this.modelUpdates = ModelUpdateSettings.read(s, modelPath);
+        this.forecast = ForecastSettings.read(s);
+        String alerts = forecast.alertsTopic;
+        if (alerts != null
+                && (alerts.equals(common.inputTopic)
+                        || alerts.equals(common.outputTopic)
+                        || alerts.equals(common.deadLetterTopic))) {
+            throw ConfigException.of(
+                    ForecastSettings.ALERTS_TOPIC,
+                    alerts,
+                    "a topic other than topics.input, topics.output and topics.dlq");
+        }
         s.rejectUnknown(JOB);
     }
 

@@ -20,14 +20,25 @@ public final class JobOutputs<T> {
     public final DataStream<DeadLetterRecord> deadLetters;
     /** Null without live model updates. */
     public final DataStream<ModelStatusRecord> modelStatus;
+    /** The predictions of anomalous inputs, again, for an alerts topic; null where a job has none. */
+    public final DataStream<T> alerts;
 
     JobOutputs(
             DataStream<T> predictions,
             DataStream<DeadLetterRecord> deadLetters,
             DataStream<ModelStatusRecord> modelStatus) {
+        this(predictions, deadLetters, modelStatus, null);
+    }
+
+    JobOutputs(
+            DataStream<T> predictions,
+            DataStream<DeadLetterRecord> deadLetters,
+            DataStream<ModelStatusRecord> modelStatus,
+            DataStream<T> alerts) {
         this.predictions = predictions;
         this.deadLetters = deadLetters;
         this.modelStatus = modelStatus;
+        this.alerts = alerts;
     }
 
     /** One prediction per input that was served. */
@@ -38,6 +49,14 @@ public final class JobOutputs<T> {
     /** The inputs refused, each with its reason and error: the dead-letter side output. */
     public DataStream<DeadLetterRecord> getDeadLetters() {
         return deadLetters;
+    }
+
+    /**
+     * The forecasts flagged anomalous, again, for an alerts topic (see {@code topics.alerts});
+     * null from a transformation that has none.
+     */
+    public DataStream<T> getAlerts() {
+        return alerts;
     }
 
     /** What each instance did with each model update; null without live model updates. */
@@ -81,5 +100,23 @@ public final class JobOutputs<T> {
                     .name("kafka: " + topic)
                     .uid(uidPrefix + "-model-status-sink");
         }
+    }
+
+    /**
+     * Writes the alerts, if the job has any, to {@code topic} like the predictions (same format,
+     * same delivery: exactly once by default); sink uid {@code <uidPrefix>-alerts-sink}.
+     */
+    void sinkAlertsToKafka(
+            StreamJobSettings s,
+            String topic,
+            String uidPrefix,
+            SerializableFunction<T, byte[]> key,
+            SerializableFunction<T, byte[]> value) {
+        if (alerts == null || topic == null) {
+            return;
+        }
+        alerts.sinkTo(KafkaIO.sink(s, topic, key, value))
+                .name("kafka: " + topic)
+                .uid(uidPrefix + "-alerts-sink");
     }
 }

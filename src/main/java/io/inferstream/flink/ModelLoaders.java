@@ -90,8 +90,20 @@ final class ModelLoaders {
         private final Map<String, String> overrides;
         private final int maxBatch;
         private final OnnxOptions onnx;
+        /** Whether the job feeds forecasts back or compares them with ticks, by configuration. */
+        private final boolean forecastsAsked;
 
         RnnCells(RnnCellSpec jobSpec, Map<String, String> overrides, int maxBatch, OnnxOptions onnx) {
+            this(jobSpec, overrides, maxBatch, onnx, false);
+        }
+
+        RnnCells(
+                RnnCellSpec jobSpec,
+                Map<String, String> overrides,
+                int maxBatch,
+                OnnxOptions onnx,
+                boolean forecastsAsked) {
+            this.forecastsAsked = forecastsAsked;
             this.jobSpec = jobSpec;
             this.overrides = overrides;
             this.maxBatch = maxBatch;
@@ -119,6 +131,11 @@ final class ModelLoaders {
             if (s.features != jobSpec.features) {
                 return "model takes " + s.features + " features per tick; the running job validates ticks for "
                         + jobSpec.features + " (expected the same)";
+            }
+            if (forecastsAsked && s.outputs != s.features) {
+                return "model returns " + s.outputs + " outputs for " + s.features + " features; the running job feeds"
+                        + " forecasts back as ticks (forecast.horizon, intervals or anomalies), so expected as many"
+                        + " outputs as features";
             }
             String running = current.spec().stateShape();
             if (!s.stateShape().equals(running) && !update.resetState) {

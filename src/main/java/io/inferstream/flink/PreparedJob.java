@@ -27,6 +27,8 @@ public final class PreparedJob {
     public final Configuration flinkConfiguration;
     public final ModelUpdateSettings modelUpdates;
     private final Function<StreamExecutionEnvironment, Object> wiring;
+    /** Output topics beyond the shared ones (the tick job's alerts topic), created with the rest. */
+    private final List<String> extraOutputTopics;
 
     private PreparedJob(
             String name,
@@ -34,6 +36,17 @@ public final class PreparedJob {
             ModelUpdateSettings modelUpdates,
             Configuration flinkConfiguration,
             Function<StreamExecutionEnvironment, Object> wiring) {
+        this(name, settings, modelUpdates, flinkConfiguration, wiring, List.of());
+    }
+
+    private PreparedJob(
+            String name,
+            StreamJobSettings settings,
+            ModelUpdateSettings modelUpdates,
+            Configuration flinkConfiguration,
+            Function<StreamExecutionEnvironment, Object> wiring,
+            List<String> extraOutputTopics) {
+        this.extraOutputTopics = extraOutputTopics;
         this.name = name;
         this.settings = settings;
         this.modelUpdates = modelUpdates;
@@ -64,7 +77,8 @@ public final class PreparedJob {
                     config.common,
                     config.modelUpdates,
                     TickJobPipeline.flinkConfiguration(config),
-                    env -> TickJobPipeline.wire(env, config));
+                    env -> TickJobPipeline.wire(env, config),
+                    config.forecast.alertsTopic == null ? List.of() : List.of(config.forecast.alertsTopic));
         }
         throw new IllegalArgumentException("job '" + job + "': expected one of " + String.join(", ", JOBS));
     }
@@ -141,6 +155,7 @@ public final class PreparedJob {
         topics.put(settings.inputTopic, settings.topicPartitions);
         topics.put(settings.outputTopic, settings.topicPartitions);
         topics.put(settings.deadLetterTopic, settings.topicPartitions);
+        extraOutputTopics.forEach(topic -> topics.put(topic, settings.topicPartitions));
         if (modelUpdates.enabled) {
             // One partition: every instance must see the updates in the order they were sent.
             topics.put(modelUpdates.topic, 1);

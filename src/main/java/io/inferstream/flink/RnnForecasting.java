@@ -93,7 +93,11 @@ public final class RnnForecasting {
                 ModelServingOperator.apply(keyed, updates, name, type, operator).uid(uidPrefix + "rnn-step");
         DataStream<DeadLetterRecord> dead = valid.getSideOutput(TickValidateFunction.DEAD_LETTERS)
                 .union(forecasts.getSideOutput(RnnStepOperator.DEAD_LETTERS));
-        return new JobOutputs<>(forecasts, dead, updates == null ? null : forecasts.getSideOutput(LiveModel.STATUS));
+        return new JobOutputs<>(
+                forecasts,
+                dead,
+                updates == null ? null : forecasts.getSideOutput(LiveModel.STATUS),
+                forecasts.getSideOutput(RnnStepOperator.ALERTS));
     }
 
     /** The checked settings, with the tick job's defaults where the builder set nothing. */

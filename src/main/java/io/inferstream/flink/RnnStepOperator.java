@@ -1,5 +1,6 @@
 package io.inferstream.flink;
 
+import io.inferstream.config.ForecastSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.inference.RnnFeatureMapping;
@@ -75,6 +76,8 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     static final String LEGACY_TICK_TIMERS = "tick-order";
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("tick-dead-letters") {};
+    /** The forecasts of anomalous ticks, again, for the alerts topic. */
+    public static final OutputTag<ForecastRecord> ALERTS = new OutputTag<>("tick-alerts") {};
 
     private final String jobName;
     /** The contract the job was built for: the features the validation step checks. */
@@ -83,6 +86,7 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
     private final long ttlMs;
     private final boolean resetOnModelChange;
     private final ServedModel<RnnStepper> model;
+    private final ForecastSettings forecast;
 
     private transient ValueState<RnnKeyState> keyState;
     private transient ValueState<PendingTicks> pendingState;
@@ -125,6 +129,9 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         this.resetOnModelChange = config.resetStateOnModelChange;
         this.deadLetters = new DeadLetters(config.common);
         this.model = cell;
+        this.forecast = config.forecast;
+        // At build time, so that a model that cannot feed its forecasts back fails the start.
+        HorizonSpread.forModel(forecast, spec);
     }
 
     /** The configured cell, replaced by the control topic's updates when the job takes them. */
@@ -133,7 +140,12 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
                 config.common.jobName,
                 config.modelPath,
                 config.modelUpdates,
-                new ModelLoaders.RnnCells(spec, config.modelOverrides, config.maxBatchSize, config.onnx));
+                new ModelLoaders.RnnCells(
+                        spec,
+                        config.modelOverrides,
+                        config.maxBatchSize,
+                        config.onnx,
+                        config.forecast.explicitlyAsked));
     }
 
     @Override
@@ -256,7 +268,8 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         expiryTimers = getInternalTimerService("state-expiry", VoidNamespaceSerializer.INSTANCE, new ExpiryTrigger());
         readyKeys = new LinkedHashMap<>();
         inferenceMetrics = new InferenceMetrics(getMetricGroup());
-        batchStepper = new RnnBatchStepper(cell, output, inferenceMetrics);
+        batchStepper =
+                new RnnBatchStepper(cell, output, inferenceMetrics, HorizonSpread.forModel(forecast, cell.spec()));
         mapping = new RnnFeatureMapping(cell.spec());
         modelChangeResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.STATE_RESETS);
         ttlResets = getRuntimeContext().getMetricGroup().counter(InferenceMetrics.TTL_RESETS);
@@ -268,7 +281,8 @@ public class RnnStepOperator extends ModelServingOperator<TickInput, ForecastRec
         deadLetterMetrics = new DeadLetterMetrics(getMetricGroup());
         openServedModel(model, (previous, next) -> {
             cell = next;
-            batchStepper = new RnnBatchStepper(next, output, inferenceMetrics);
+            batchStepper =
+                    new RnnBatchStepper(next, output, inferenceMetrics, HorizonSpread.forModel(forecast, next.spec()));
             mapping = new RnnFeatureMapping(next.spec());
         });
     }

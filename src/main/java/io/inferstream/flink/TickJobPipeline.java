@@ -70,12 +70,21 @@ public final class TickJobPipeline {
                 .uid("tick-source");
     }
 
-    /** Forecasts to the output topic keyed by series, dead letters to the dead-letter topic. */
+    /**
+     * Forecasts to the output topic keyed by series, dead letters to the dead-letter topic, and
+     * with topics.alerts the forecasts of anomalous ticks to the alerts topic too.
+     */
     public static void sinks(JobOutputs<ForecastRecord> outputs, TickJobConfig config) {
         OutputFormat format = config.common.outputFormat;
         outputs.sinkToKafka(
                 config.common,
                 config.modelUpdates,
+                "tick",
+                f -> f.key.getBytes(StandardCharsets.UTF_8),
+                f -> RecordEncoder.encode(f, format));
+        outputs.sinkAlertsToKafka(
+                config.common,
+                config.forecast.alertsTopic,
                 "tick",
                 f -> f.key.getBytes(StandardCharsets.UTF_8),
                 f -> RecordEncoder.encode(f, format));

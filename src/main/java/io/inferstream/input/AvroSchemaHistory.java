@@ -3,6 +3,7 @@ package io.inferstream.input;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.ModelUpdate;
+import io.inferstream.avro.TickPrediction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,14 +25,19 @@ public final class AvroSchemaHistory {
     /** DeadLetter before keyLength, keySha256, valueLength and valueSha256. */
     public static final Schema DEAD_LETTER_1 = load("DeadLetter-1.avsc");
 
+    /** TickPrediction before lower, upper, horizon, anomalyScore and anomaly. */
+    public static final Schema TICK_PREDICTION_1 = load("TickPrediction-1.avsc");
+
     public static final BinaryMessageDecoder<ModelUpdate> MODEL_UPDATES = ModelUpdate.createDecoder(null);
     public static final BinaryMessageDecoder<ModelStatus> MODEL_STATUSES = ModelStatus.createDecoder(null);
     public static final BinaryMessageDecoder<DeadLetter> DEAD_LETTERS = DeadLetter.createDecoder(null);
+    public static final BinaryMessageDecoder<TickPrediction> TICK_PREDICTIONS = TickPrediction.createDecoder(null);
 
     static {
         MODEL_UPDATES.addSchema(MODEL_UPDATE_1);
         MODEL_STATUSES.addSchema(MODEL_STATUS_1);
         DEAD_LETTERS.addSchema(DEAD_LETTER_1);
+        TICK_PREDICTIONS.addSchema(TICK_PREDICTION_1);
     }
 
     private AvroSchemaHistory() {}
@@ -46,6 +52,9 @@ public final class AvroSchemaHistory {
         }
         if (current.getFullName().equals(DeadLetter.getClassSchema().getFullName())) {
             return List.of(DEAD_LETTER_1);
+        }
+        if (current.getFullName().equals(TickPrediction.getClassSchema().getFullName())) {
+            return List.of(TICK_PREDICTION_1);
         }
         return List.of();
     }

@@ -38,9 +38,10 @@ public final class RecordDecoder {
         register(
                 ImageEvent.getClassSchema(),
                 b -> decode(() -> ImageEvent.getDecoder().decode(b)));
-        register(
-                TickPrediction.getClassSchema(),
-                b -> decode(() -> TickPrediction.getDecoder().decode(b)));
+        // Forecasts written before intervals, horizons and anomaly flags were added, too.
+        for (Schema schema : schemaAndEarlier(TickPrediction.getClassSchema())) {
+            register(schema, b -> decode(() -> AvroSchemaHistory.TICK_PREDICTIONS.decode(b)));
+        }
         register(Tick.getClassSchema(), b -> decode(() -> Tick.getDecoder().decode(b)));
         for (Schema schema : schemaAndEarlier(ModelUpdate.getClassSchema())) {
             register(schema, b -> decode(() -> AvroSchemaHistory.MODEL_UPDATES.decode(b)));

@@ -2,6 +2,7 @@ package io.inferstream.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferstream.avro.DeadLetter;
+import io.inferstream.avro.HorizonForecast;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.ScoredLabel;
@@ -101,7 +102,7 @@ public final class RecordEncoder {
         for (double v : f.inputs) {
             inputs.add(v);
         }
-        return TickPrediction.newBuilder()
+        TickPrediction.Builder b = TickPrediction.newBuilder()
                 .setKey(f.key)
                 .setId(f.id)
                 .setEventTime(Instant.ofEpochMilli(f.eventTime))
@@ -111,7 +112,37 @@ public final class RecordEncoder {
                 .setModel(f.model)
                 .setModelVersion(f.modelVersion)
                 .setPredictedAt(Instant.ofEpochMilli(f.predictedAt))
-                .build();
+                .setLower(named(f.outputNames, f.lower, 0))
+                .setUpper(named(f.outputNames, f.upper, 0))
+                .setAnomalyScore(Double.isNaN(f.anomalyScore) ? null : f.anomalyScore)
+                .setAnomaly(f.anomaly);
+        List<HorizonForecast> horizon = new ArrayList<>();
+        int width = f.outputNames.length;
+        for (int h = 0; f.horizon != null && h < f.horizon.length / width; h++) {
+            horizon.add(HorizonForecast.newBuilder()
+                    .setAhead(h + 1)
+                    .setTargetTime(f.targetTimes == null ? null : Instant.ofEpochMilli(f.targetTimes[h]))
+                    .setOutputs(named(f.outputNames, f.horizon, h * width))
+                    .setLower(named(f.outputNames, f.lower, h * width))
+                    .setUpper(named(f.outputNames, f.upper, h * width))
+                    .build());
+        }
+        return b.setHorizon(horizon).build();
+    }
+
+    /**
+     * The values at {@code values[from..)} by output name; null when there are none or they are
+     * not known yet (NaN).
+     */
+    private static Map<String, Double> named(String[] names, double[] values, int from) {
+        if (values == null || Double.isNaN(values[from])) {
+            return null;
+        }
+        Map<String, Double> named = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            named.put(names[i], values[from + i]);
+        }
+        return named;
     }
 
     public static byte[] encode(ForecastRecord f, OutputFormat format) {
@@ -139,6 +170,25 @@ public final class RecordEncoder {
         json.put("model", f.model);
         json.put("modelVersion", f.modelVersion);
         json.put("predictedAt", f.predictedAt);
+        // The forecast fields only where known, so a line stays as short as before without them.
+        int width = f.outputNames.length;
+        putIfKnown(json, "lower", named(f.outputNames, f.lower, 0));
+        putIfKnown(json, "upper", named(f.outputNames, f.upper, 0));
+        if (f.horizon != null) {
+            List<Map<String, Object>> horizon = new ArrayList<>();
+            for (int h = 0; h < f.horizon.length / width; h++) {
+                Map<String, Object> step = new LinkedHashMap<>();
+                step.put("ahead", h + 1);
+                putIfKnown(step, "targetTime", f.targetTimes == null ? null : f.targetTimes[h]);
+                step.put("outputs", named(f.outputNames, f.horizon, h * width));
+                putIfKnown(step, "lower", named(f.outputNames, f.lower, h * width));
+                putIfKnown(step, "upper", named(f.outputNames, f.upper, h * width));
+                horizon.add(step);
+            }
+            json.put("horizon", horizon);
+        }
+        putIfKnown(json, "anomalyScore", Double.isNaN(f.anomalyScore) ? null : f.anomalyScore);
+        json.put("anomaly", f.anomaly);
         return writeJson(json);
     }
 
@@ -202,6 +252,12 @@ public final class RecordEncoder {
         json.put("at", m.at);
         json.put("requestId", m.requestId);
         return writeJson(json);
+    }
+
+    private static void putIfKnown(Map<String, Object> json, String field, Object value) {
+        if (value != null) {
+            json.put(field, value);
+        }
     }
 
     private static byte[] writeJson(Map<String, Object> json) {

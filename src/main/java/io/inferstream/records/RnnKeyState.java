@@ -17,6 +17,25 @@ public class RnnKeyState {
      * written before the field existed, where only the length can be checked.
      */
     public int shape;
+    /**
+     * The key's typical gap between ticks in ms, which spaces its horizon's target times: an
+     * exponentially weighted mean of its gaps (weight {@code 0.1} on the newest); 0 until its
+     * second tick.
+     */
+    public double tickIntervalMs;
+    /**
+     * Per horizon step h (0 for one tick ahead) and output o, at {@code [h * O + o]}: the mean
+     * square of the errors of the key's forecasts h+1 ticks ahead. Null in state written before
+     * horizons existed, or when forecasts are not compared with ticks (outputs are not inputs).
+     */
+    public double[] errorMeanSquares;
+    /** Per horizon step: how many errors its mean squares have taken. */
+    public long[] errorCounts;
+    /**
+     * The forecasts (k steps of O outputs) made after the key's last k ticks: those made after
+     * its tick number s at {@code [(s % k) * k * O, ...)}; NaN where none was made.
+     */
+    public double[] recentForecasts;
 
     public RnnKeyState() {}
 

@@ -85,6 +85,53 @@ class TickJobConfigTest {
     }
 
     @Test
+    void shouldReadTheForecastKeysWithTheirDefaults() {
+        ForecastSettings defaults = TickJobConfig.from(shipped()).forecast;
+        assertThat(defaults.horizon).isEqualTo(1);
+        assertThat(defaults.intervalLevel).isEqualTo(0.9);
+        assertThat(defaults.errorDecay).isEqualTo(0.05);
+        assertThat(defaults.anomalyThreshold).isEqualTo(4.0);
+        assertThat(defaults.anomalyMinSteps).isEqualTo(20);
+        assertThat(defaults.alertsTopic).isNull();
+        assertThat(defaults.explicitlyAsked).isFalse();
+
+        Map<String, Object> values = shipped();
+        values.put("forecast.horizon", "10");
+        values.put("forecast.interval", "0.95");
+        values.put("topics.alerts", "tick-alerts");
+        ForecastSettings set = TickJobConfig.from(values).forecast;
+        assertThat(set.horizon).isEqualTo(10);
+        assertThat(set.intervalLevel).isEqualTo(0.95);
+        assertThat(set.alertsTopic).isEqualTo("tick-alerts");
+        assertThat(set.explicitlyAsked).isTrue();
+    }
+
+    @Test
+    void shouldRefuseBadForecastValuesNamingKeyValueAndExpectation() {
+        Map<String, String> bad = Map.of(
+                "forecast.horizon", "0",
+                "forecast.interval", "1.5",
+                "forecast.error-decay", "0",
+                "anomaly.threshold", "-1",
+                "anomaly.min-steps", "many",
+                "topics.alerts", "tick-predictions");
+        Map<String, String> expected = Map.of(
+                "forecast.horizon", "forecast.horizon = '0': expected an integer between 1 and 1000",
+                "forecast.interval", "forecast.interval = '1.5': expected a fraction in (0, 1), e.g. 0.9",
+                "forecast.error-decay", "forecast.error-decay = '0': expected a weight in (0, 1]",
+                "anomaly.threshold", "anomaly.threshold = '-1': expected a positive number of spreads",
+                "anomaly.min-steps", "anomaly.min-steps = 'many': expected an integer between 1 and",
+                "topics.alerts", "topics.alerts = 'tick-predictions': expected a topic other than topics.input");
+        bad.forEach((key, value) -> {
+            Map<String, Object> values = shipped();
+            values.put(key, value);
+            assertThatThrownBy(() -> TickJobConfig.from(values))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(expected.get(key));
+        });
+    }
+
+    @Test
     void shouldReadTheInputMappingAndRefuseBadPathsNamingTheKey() throws Exception {
         Map<String, Object> values = shipped();
         assertThat(TickJobConfig.from(values).inputMapping.isDefault()).isTrue();

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.avro.ModelStatus;
+import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.OutputFormat;
 import io.inferstream.input.AvroSchemaHistory;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.DeadLetterRecord;
+import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.ModelStatusRecord;
 import io.inferstream.records.ModelUpdateRecord;
 import java.nio.ByteBuffer;
@@ -137,5 +139,91 @@ class RecordEncoderTest {
         ModelStatus decoded = (ModelStatus) RecordDecoder.decodeAvro(bytes);
         assertThat(decoded.getActiveVersion()).isEqualTo("2");
         assertThat(decoded.getRequestId()).isNull();
+    }
+
+    private static ForecastRecord forecast() {
+        ForecastRecord f = new ForecastRecord();
+        f.key = "sensor-1";
+        f.id = "ticks-0-7";
+        f.eventTime = 1_000;
+        f.step = 30;
+        f.inputs = new double[] {20.0};
+        f.outputNames = new String[] {"temp"};
+        f.outputs = new double[] {20.5};
+        f.model = "sensor-esn";
+        f.modelVersion = "1";
+        f.predictedAt = 2_000;
+        return f;
+    }
+
+    @Test
+    void shouldWriteHorizonIntervalsAndTheAnomalyFlagInBothFormats() throws Exception {
+        ForecastRecord f = forecast();
+        f.horizon = new double[] {20.5, 21.0};
+        f.targetTimes = new long[] {2_000, 3_000};
+        f.lower = new double[] {20.0, Double.NaN};
+        f.upper = new double[] {21.0, Double.NaN};
+        f.anomalyScore = 5.5;
+        f.anomaly = true;
+
+        TickPrediction avro = (TickPrediction) RecordDecoder.decodeAvro(RecordEncoder.encode(f, OutputFormat.AVRO));
+        assertThat(avro.getLower()).containsEntry("temp", 20.0);
+        assertThat(avro.getUpper()).containsEntry("temp", 21.0);
+        assertThat(avro.getHorizon()).hasSize(2);
+        assertThat(avro.getHorizon().get(1).getAhead()).isEqualTo(2);
+        assertThat(avro.getHorizon().get(1).getOutputs()).containsEntry("temp", 21.0);
+        assertThat(avro.getHorizon().get(1).getTargetTime().toEpochMilli()).isEqualTo(3_000);
+        assertThat(avro.getHorizon().get(1).getLower())
+                .as("no errors 2 ahead yet")
+                .isNull();
+        assertThat(avro.getAnomalyScore()).isEqualTo(5.5);
+        assertThat(avro.getAnomaly()).isTrue();
+
+        JsonNode json = new ObjectMapper().readTree(RecordEncoder.encode(f, OutputFormat.JSON));
+        for (Schema.Field field : TickPrediction.getClassSchema().getFields()) {
+            assertThat(json.has(field.name())).as(field.name()).isTrue();
+        }
+        assertThat(json.get("horizon").get(0).get("upper").get("temp").asDouble())
+                .isEqualTo(21.0);
+        assertThat(json.get("horizon").get(1).has("lower")).isFalse();
+        assertThat(json.get("anomaly").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldLeaveTheForecastFieldsAtTheirDefaultsWhenUnknown() throws Exception {
+        TickPrediction avro =
+                (TickPrediction) RecordDecoder.decodeAvro(RecordEncoder.encode(forecast(), OutputFormat.AVRO));
+        assertThat(avro.getLower()).isNull();
+        assertThat(avro.getHorizon()).isEmpty();
+        assertThat(avro.getAnomalyScore()).isNull();
+        assertThat(avro.getAnomaly()).isFalse();
+        JsonNode json = new ObjectMapper().readTree(RecordEncoder.encode(forecast(), OutputFormat.JSON));
+        assertThat(json.has("lower")).isFalse();
+        assertThat(json.has("horizon")).isFalse();
+        assertThat(json.get("anomaly").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldStillReadTickPredictionsWrittenBeforeTheForecastFields() throws Exception {
+        Schema v1 = AvroSchemaHistory.TICK_PREDICTION_1;
+        GenericData.Record old = new GenericData.Record(v1);
+        old.put("key", "sensor-1");
+        old.put("id", "ticks-0-1");
+        old.put("eventTime", 5L);
+        old.put("step", 1L);
+        old.put("inputs", java.util.List.of(1.0));
+        old.put("outputs", java.util.Map.of("y0", 2.0));
+        old.put("model", "m");
+        old.put("modelVersion", "1");
+        old.put("predictedAt", 6L);
+        ByteBuffer encoded = new BinaryMessageEncoder<GenericData.Record>(GenericData.get(), v1).encode(old);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+
+        TickPrediction read = (TickPrediction) RecordDecoder.decodeAvro(bytes);
+
+        assertThat(read.getKey()).isEqualTo("sensor-1");
+        assertThat(read.getHorizon()).isEmpty();
+        assertThat(read.getAnomaly()).isFalse();
     }
 }
