@@ -24,7 +24,17 @@ final class TickPredictionWriter {
             + "{\"name\":\"inputs\",\"type\":{\"type\":\"array\",\"items\":\"double\"}},"
             + "{\"name\":\"outputs\",\"type\":{\"type\":\"map\",\"values\":\"double\"}},"
             + "{\"name\":\"model\",\"type\":\"string\"},{\"name\":\"modelVersion\",\"type\":\"string\"},"
-            + "{\"name\":\"predictedAt\",\"type\":\"long\"}]}";
+            + "{\"name\":\"predictedAt\",\"type\":\"long\"},"
+            + "{\"name\":\"lower\",\"type\":[\"null\",{\"type\":\"map\",\"values\":\"double\"}]},"
+            + "{\"name\":\"upper\",\"type\":[\"null\",{\"type\":\"map\",\"values\":\"double\"}]},"
+            + "{\"name\":\"horizon\",\"type\":{\"type\":\"array\",\"items\":{\"name\":"
+            + "\"io.inferstream.avro.HorizonForecast\",\"type\":\"record\",\"fields\":["
+            + "{\"name\":\"ahead\",\"type\":\"int\"},{\"name\":\"targetTime\",\"type\":[\"null\",\"long\"]},"
+            + "{\"name\":\"outputs\",\"type\":{\"type\":\"map\",\"values\":\"double\"}},"
+            + "{\"name\":\"lower\",\"type\":[\"null\",{\"type\":\"map\",\"values\":\"double\"}]},"
+            + "{\"name\":\"upper\",\"type\":[\"null\",{\"type\":\"map\",\"values\":\"double\"}]}]}}},"
+            + "{\"name\":\"anomalyScore\",\"type\":[\"null\",\"double\"]},"
+            + "{\"name\":\"anomaly\",\"type\":\"boolean\"}]}";
 
     private static final Schema SCHEMA = TickPrediction.getClassSchema();
     /** Whether the generated class's schema is the one written here. */
@@ -72,57 +82,74 @@ final class TickPredictionWriter {
     /** The encoded record; callers check {@link #fits} first. */
     static byte[] encode(ForecastRecord f) {
         Constants c = constantsOf(f);
-        byte[] key = f.key.getBytes(StandardCharsets.UTF_8);
-        byte[] id = f.id.getBytes(StandardCharsets.UTF_8);
-        int inputs = f.inputs.length;
-        int outputs = f.outputNames.length;
-        int size = HEADER.length
-                + stringSize(key)
-                + stringSize(id)
-                + longSize(f.eventTime)
-                + longSize(f.step)
-                + (inputs == 0 ? 1 : longSize(inputs) + 8 * inputs + 1)
-                + stringSize(c.modelBytes)
-                + stringSize(c.versionBytes)
-                + longSize(f.predictedAt);
-        if (outputs == 0) {
-            size += 1;
-        } else {
-            size += longSize(outputs) + 1;
-            for (byte[] name : c.names) {
-                size += stringSize(name) + 8;
-            }
-        }
-        byte[] out = new byte[size];
-        System.arraycopy(HEADER, 0, out, 0, HEADER.length);
-        int pos = HEADER.length;
-        pos = putString(out, pos, key);
-        pos = putString(out, pos, id);
-        pos = putLong(out, pos, f.eventTime);
-        pos = putLong(out, pos, f.step);
+        int width = f.outputNames.length;
+        Out out = new Out(96 + 8 * f.inputs.length + 24 * width * (f.horizon == null ? 3 : 3 * f.horizon.length));
+        out.bytes(HEADER);
+        out.string(f.key.getBytes(StandardCharsets.UTF_8));
+        out.string(f.id.getBytes(StandardCharsets.UTF_8));
+        out.varLong(f.eventTime);
+        out.varLong(f.step);
         // Arrays and maps: a block of n items, then the empty block that ends them.
-        if (inputs > 0) {
-            pos = putLong(out, pos, inputs);
+        if (f.inputs.length > 0) {
+            out.varLong(f.inputs.length);
             for (double v : f.inputs) {
-                pos = putDouble(out, pos, v);
+                out.doubleValue(v);
             }
         }
-        out[pos++] = 0;
-        if (outputs > 0) {
-            pos = putLong(out, pos, outputs);
-            for (int i = 0; i < outputs; i++) {
-                pos = putString(out, pos, c.names[i]);
-                pos = putDouble(out, pos, f.outputs[i]);
+        out.varLong(0);
+        named(out, c, f.outputs, 0);
+        out.string(c.modelBytes);
+        out.string(c.versionBytes);
+        out.varLong(f.predictedAt);
+        optionalNamed(out, c, f.lower, 0);
+        optionalNamed(out, c, f.upper, 0);
+        int steps = f.horizon == null || width == 0 ? 0 : f.horizon.length / width;
+        if (steps > 0) {
+            out.varLong(steps);
+            for (int h = 0; h < steps; h++) {
+                out.varLong(h + 1);
+                if (f.targetTimes == null) {
+                    out.varLong(0);
+                } else {
+                    out.varLong(1);
+                    out.varLong(f.targetTimes[h]);
+                }
+                named(out, c, f.horizon, h * width);
+                optionalNamed(out, c, f.lower, h * width);
+                optionalNamed(out, c, f.upper, h * width);
             }
         }
-        out[pos++] = 0;
-        pos = putString(out, pos, c.modelBytes);
-        pos = putString(out, pos, c.versionBytes);
-        pos = putLong(out, pos, f.predictedAt);
-        if (pos != size) {
-            throw new IllegalStateException("wrote " + pos + " bytes of a TickPrediction sized " + size);
+        out.varLong(0);
+        if (Double.isNaN(f.anomalyScore)) {
+            out.varLong(0);
+        } else {
+            out.varLong(1);
+            out.doubleValue(f.anomalyScore);
         }
-        return out;
+        out.bytes(new byte[] {(byte) (f.anomaly ? 1 : 0)});
+        return out.toArray();
+    }
+
+    /** A map of the output names to {@code values[from..from+O)}. */
+    private static void named(Out out, Constants c, double[] values, int from) {
+        if (c.names.length > 0) {
+            out.varLong(c.names.length);
+            for (int i = 0; i < c.names.length; i++) {
+                out.string(c.names[i]);
+                out.doubleValue(values[from + i]);
+            }
+        }
+        out.varLong(0);
+    }
+
+    /** The union of null and such a map: null where the values are absent or not known yet (NaN). */
+    private static void optionalNamed(Out out, Constants c, double[] values, int from) {
+        if (values == null || Double.isNaN(values[from])) {
+            out.varLong(0);
+        } else {
+            out.varLong(1);
+            named(out, c, values, from);
+        }
     }
 
     /** The forecast's constants, made once per model; null when its output names repeat. */
@@ -149,42 +176,53 @@ final class TickPredictionWriter {
         return c;
     }
 
-    private static int stringSize(byte[] utf8) {
-        return longSize(utf8.length) + utf8.length;
-    }
+    /** Avro's binary encoding into one growing array. */
+    private static final class Out {
+        private byte[] buf;
+        private int pos;
 
-    /** Bytes of Avro's zig-zag variable-length long. */
-    private static int longSize(long n) {
-        long z = (n << 1) ^ (n >> 63);
-        int size = 1;
-        while ((z & ~0x7FL) != 0) {
-            z >>>= 7;
-            size++;
+        Out(int capacity) {
+            buf = new byte[capacity];
         }
-        return size;
-    }
 
-    private static int putLong(byte[] out, int pos, long n) {
-        long z = (n << 1) ^ (n >> 63);
-        while ((z & ~0x7FL) != 0) {
-            out[pos++] = (byte) ((z & 0x7F) | 0x80);
-            z >>>= 7;
+        private void room(int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
         }
-        out[pos++] = (byte) z;
-        return pos;
-    }
 
-    private static int putString(byte[] out, int pos, byte[] utf8) {
-        pos = putLong(out, pos, utf8.length);
-        System.arraycopy(utf8, 0, out, pos, utf8.length);
-        return pos + utf8.length;
-    }
-
-    private static int putDouble(byte[] out, int pos, double v) {
-        long bits = Double.doubleToRawLongBits(v);
-        for (int i = 0; i < 8; i++) {
-            out[pos++] = (byte) (bits >>> (8 * i));
+        void bytes(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
         }
-        return pos;
+
+        /** Avro's zig-zag variable-length long (ints are written alike). */
+        void varLong(long n) {
+            room(10);
+            long z = (n << 1) ^ (n >> 63);
+            while ((z & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((z & 0x7F) | 0x80);
+                z >>>= 7;
+            }
+            buf[pos++] = (byte) z;
+        }
+
+        void string(byte[] utf8) {
+            varLong(utf8.length);
+            bytes(utf8);
+        }
+
+        void doubleValue(double v) {
+            room(8);
+            long bits = Double.doubleToRawLongBits(v);
+            for (int i = 0; i < 8; i++) {
+                buf[pos++] = (byte) (bits >>> (8 * i));
+            }
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(buf, pos);
+        }
     }
 }

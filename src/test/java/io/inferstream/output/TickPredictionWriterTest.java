@@ -69,6 +69,34 @@ class TickPredictionWriterTest {
     }
 
     @Test
+    void shouldWriteHorizonsIntervalsAndAnomaliesAsAvrosGenericWriter() throws Exception {
+        String[] two = {"a", "b"};
+        ForecastRecord oneStep = forecast("k1", "i1", new double[] {1, 2}, two, new double[] {3, 4});
+        oneStep.lower = new double[] {2.5, 3.5};
+        oneStep.upper = new double[] {3.5, 4.5};
+        oneStep.anomalyScore = 4.25;
+        oneStep.anomaly = true;
+
+        ForecastRecord ahead = forecast("k2", "i2", new double[] {1, 2}, two, new double[] {3, 4});
+        ahead.horizon = new double[] {3, 4, 5, 6, 7, 8};
+        ahead.targetTimes = new long[] {1_000, 2_000, -3_000};
+        // The third step has no errors yet: no interval there.
+        ahead.lower = new double[] {2, 3, 4, 5, Double.NaN, Double.NaN};
+        ahead.upper = new double[] {4, 5, 6, 7, Double.NaN, Double.NaN};
+        ahead.anomalyScore = Double.POSITIVE_INFINITY;
+
+        ForecastRecord unknownTimes = forecast("k3", "i3", new double[] {1, 2}, two, new double[] {3, 4});
+        unknownTimes.horizon = new double[] {3, 4, 5, 6};
+        unknownTimes.lower = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        unknownTimes.upper = unknownTimes.lower;
+
+        for (ForecastRecord f : List.of(oneStep, ahead, unknownTimes)) {
+            assertThat(TickPredictionWriter.fits(f)).isTrue();
+            assertThat(TickPredictionWriter.encode(f)).as(f.key).isEqualTo(generic(f));
+        }
+    }
+
+    @Test
     void shouldLeaveOutputNamesThatRepeatToTheGenericWriter() throws Exception {
         ForecastRecord twins = forecast("a", "1", new double[] {1}, new String[] {"y", "y"}, new double[] {1, 2});
 
