@@ -1,14 +1,17 @@
 package io.inferstream.bench;
 
+import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.demo.rnn.SyntheticTicks;
 import io.inferstream.flink.TickJobPipeline;
 import io.inferstream.kafka.Topics;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.local.Pacer;
+import io.inferstream.output.RecordDecoder;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +22,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Tick latency at steady rates: ticks stamped with the moment they are sent (their event time)
  * at a fixed rate over many keys, and two consumers of the forecasts, one read_committed and one
- * read_uncommitted, noting when each forecast becomes visible to them. A forecast's Kafka
- * timestamp is its tick's event time, so the consumers decode nothing.
+ * read_uncommitted, noting when each forecast becomes visible to them. The job's Kafka
+ * timestamps are the time of writing, so the event time comes from the forecast's value, decoded
+ * after the run so that decoding takes no CPU from the job.
  */
 final class TickLatencyRun {
     private static final int KEYS = 1_000;
@@ -92,8 +98,8 @@ final class TickLatencyRun {
             uncommitted.start();
             long[] sent = send(input, c.rate(), sendStart, windowFrom, windowTo + TAIL_MS);
             // Then the stragglers: a job that fell behind is given a while to catch up.
-            committed.stopAt(System.currentTimeMillis() + 10_000, sent[0]);
-            uncommitted.stopAt(System.currentTimeMillis() + 10_000, sent[0]);
+            committed.stopAt(System.currentTimeMillis() + 10_000, sent[2]);
+            uncommitted.stopAt(System.currentTimeMillis() + 10_000, sent[2]);
             committed.join();
             uncommitted.join();
             double achieved = sent[1] * 1000.0 / (windowTo + TAIL_MS - sendStart);
@@ -117,13 +123,14 @@ final class TickLatencyRun {
 
     /**
      * Sends ticks at {@code rate} per second, in 1 ms slices, until {@code until}: returns the
-     * ticks sent with event times in [from, to) and all ticks sent.
+     * ticks sent with event times in [from, to), all ticks sent, and those before {@code to}.
      */
     private long[] send(String topic, int rate, long start, long from, long until) throws InterruptedException {
         int perSlice = Math.max(1, rate / 1000);
         Pacer pacer = new Pacer(Math.max(1, rate / perSlice));
         long inWindow = 0;
         long total = 0;
+        long beforeEnd = 0;
         long to = until - TAIL_MS;
         int key = 0;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bench.bootstrap())) {
@@ -139,13 +146,16 @@ final class TickLatencyRun {
                     if (now >= from && now < to) {
                         inWindow++;
                     }
+                    if (now < to) {
+                        beforeEnd++;
+                    }
                 }
                 pacer.await();
                 now = System.currentTimeMillis();
             }
             producer.flush();
         }
-        return new long[] {inWindow, total};
+        return new long[] {inWindow, total, beforeEnd};
     }
 
     /** A consumer thread noting, for each forecast in the window, event time to visible. */
@@ -157,7 +167,9 @@ final class TickLatencyRun {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private volatile long stopAt = Long.MAX_VALUE;
         private volatile long expected = Long.MAX_VALUE;
-        private long[] latencies = new long[1 << 16];
+        private final List<byte[]> values = new ArrayList<>();
+        private long[] receivedAt = new long[1 << 16];
+        private long[] latencies = new long[0];
         private int count;
 
         Watcher(String topic, String isolation, long from, long to) {
@@ -177,24 +189,43 @@ final class TickLatencyRun {
         public void run() {
             Properties props = new Properties();
             props.put("bootstrap.servers", bench.bootstrap());
-            props.put("group.id", "bench-latency-" + isolation + "-" + topic);
-            props.put("auto.offset.reset", "earliest");
             props.put("isolation.level", isolation);
             try (KafkaConsumer<byte[], byte[]> consumer =
                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(topic));
-                while (running.get() && count < expected && System.currentTimeMillis() < stopAt) {
+                // Assigned, not subscribed: no group, so no rebalance re-delivers anything.
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                    partitions.add(new TopicPartition(topic, p.partition()));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                while (running.get() && seen() < expected && System.currentTimeMillis() < stopAt) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                         long now = System.currentTimeMillis();
-                        if (r.timestamp() >= from && r.timestamp() < to) {
-                            if (count == latencies.length) {
-                                latencies = Arrays.copyOf(latencies, 2 * count);
-                            }
-                            latencies[count++] = now - r.timestamp();
+                        if (values.size() == receivedAt.length) {
+                            receivedAt = Arrays.copyOf(receivedAt, 2 * receivedAt.length);
                         }
+                        receivedAt[values.size()] = now;
+                        values.add(r.value());
                     }
                 }
             }
+            long[] found = new long[values.size()];
+            count = 0;
+            for (int i = 0; i < values.size(); i++) {
+                if (RecordDecoder.decodeAvro(values.get(i)) instanceof TickPrediction p) {
+                    long eventTime = p.getEventTime().toEpochMilli();
+                    if (eventTime >= from && eventTime < to) {
+                        found[count++] = receivedAt[i] - eventTime;
+                    }
+                }
+            }
+            latencies = Arrays.copyOf(found, count);
+        }
+
+        /** Records seen so far, of any event time: they are decoded only at the end. */
+        private long seen() {
+            return values.size();
         }
 
         String percentiles() {
