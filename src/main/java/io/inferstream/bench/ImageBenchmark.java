@@ -127,15 +127,51 @@ public final class ImageBenchmark {
     }
 
     private double backlogThroughput(String input, int batch, boolean inference) throws Exception {
+        return backlogThroughput(input, batch, inference, 1);
+    }
+
+    private double backlogThroughput(String input, int batch, boolean inference, int parallelism) throws Exception {
         String output = "bench-out-" + (++run) + "-" + System.currentTimeMillis();
         Topics.ensure(bootstrap, Map.of(output, 2, output + ".dlq", 2));
-        ImageJobConfig cfg = config(input, output, batch, "exactly-once");
+        Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, modelPath, batch, onnx);
+        values.put("parallelism", Integer.toString(parallelism));
+        ImageJobConfig cfg = ImageJobConfig.from(values);
         List<OutputWatcher.Seen> seen = runJob(cfg, inference, output, images, Duration.ofMinutes(5));
         double throughput = OutputWatcher.throughput(seen);
         out.printf(
                 "  %-44s %8.0f images/s (%d predictions)%n",
-                (inference ? "job, batch " + batch : "pass-through, batch " + batch) + ":", throughput, seen.size());
+                (inference ? "job, batch " + batch : "pass-through, batch " + batch)
+                        + (parallelism > 1 ? ", parallelism " + parallelism : "")
+                        + ":",
+                throughput,
+                seen.size());
         return throughput;
+    }
+
+    /**
+     * Scaling: the job as built at each parallelism over one backlog, alternately twice after a
+     * warm-up run, on this machine (the broker shares its cores). Prints a Markdown table.
+     */
+    public void scaling(List<Integer> parallelisms) throws Exception {
+        String backlog = produceBacklog("bench-images-");
+        out.printf("%d images in '%s'; the job as built at parallelism %s%n", images, backlog, parallelisms);
+        out.println("  warm-up run (not reported):");
+        backlogThroughput(backlog, batchSize, true);
+        double[][] runs = new double[parallelisms.size()][2];
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < parallelisms.size(); i++) {
+                runs[i][round] = backlogThroughput(backlog, batchSize, true, parallelisms.get(i));
+            }
+        }
+        out.println();
+        out.println("| parallelism | run 1 images/s | run 2 images/s | best / best at the first parallelism |");
+        out.println("|---:|---:|---:|---:|");
+        double base = Math.max(runs[0][0], runs[0][1]);
+        for (int i = 0; i < parallelisms.size(); i++) {
+            out.printf(
+                    "| %d | %.0f | %.0f | %.2fx |%n",
+                    parallelisms.get(i), runs[i][0], runs[i][1], Math.max(runs[i][0], runs[i][1]) / base);
+        }
     }
 
     /** What a run with live model updates measured. */

@@ -109,6 +109,42 @@ final class OutputWatcher {
         return new Outcome(seen, deadLetters);
     }
 
+    /** How many records a consumer saw, and when it saw the first and the last (epoch ms). */
+    record Count(int records, int onLastTopic, long firstMs, long lastMs) {
+        /** Records per second between the first and the last seen. */
+        double perSecond() {
+            return lastMs == firstMs ? Double.NaN : (records - 1) * 1000.0 / (lastMs - firstMs);
+        }
+    }
+
+    /**
+     * Counts records on the topics together until {@code count} have arrived or the timeout,
+     * keeping nothing of them: for runs of tens of millions of records, where {@link #await}
+     * would hold every value. Records on the last topic (the dead letters) are counted apart.
+     */
+    static Count count(String bootstrap, List<String> topics, int count, Duration timeout) {
+        int records = 0;
+        int onLast = 0;
+        long first = 0;
+        long last = 0;
+        String lastTopic = topics.get(topics.size() - 1);
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, topics)) {
+            while (records < count && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    last = System.currentTimeMillis();
+                    if (records++ == 0) {
+                        first = last;
+                    }
+                    if (record.topic().equals(lastTopic)) {
+                        onLast++;
+                    }
+                }
+            }
+        }
+        return new Count(records, onLast, first, last);
+    }
+
     /** Every model status committed to {@code topic} so far (reads until 2 s pass without one). */
     static List<ModelStatus> modelStatuses(String bootstrap, String topic) {
         List<ModelStatus> statuses = new ArrayList<>();

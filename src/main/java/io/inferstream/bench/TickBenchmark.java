@@ -104,29 +104,44 @@ public final class TickBenchmark {
      * RocksDB checkpoint run, unless skipped, with Flink's REST API on {@code restPort}.
      */
     public void runAll(int restPort) throws Exception {
-        List<Integer> hiddenSizes = settings.hiddenSizes();
-        String backlog = "bench-ticks-" + System.currentTimeMillis();
-        Topics.ensure(bootstrap, Map.of(backlog, PARTITIONS));
-        int ticks = keys * steps;
-        produce(backlog, ticks, keys, keys);
-        out.printf(
-                "%d JSON ticks (%d keys x %d steps, event-time order) in '%s'; ONNX Runtime on %s%n",
-                ticks, keys, steps, backlog, settings.onnx().describe());
+        runAll(restPort, TickScenarios.DEFAULT);
+    }
 
-        // The first job in a JVM pays for class loading and JIT compilation: run one unreported.
-        out.println("  warm-up run (not reported):");
-        backlogThroughput(backlog, model(hiddenSizes.get(0)), BATCH, true);
-        Row[] rows = new Row[hiddenSizes.size()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = measure(backlog, hiddenSizes.get(i));
+    /**
+     * Runs the chosen scenarios, each printing its own Markdown table: the job table and the
+     * checkpoint run as above, and those of {@link TickScenarios}, with Flink's REST API on
+     * {@code restPort} where a scenario reads checkpoint statistics.
+     */
+    public void runAll(int restPort, TickScenarios scenarios) throws Exception {
+        List<Integer> hiddenSizes = settings.hiddenSizes();
+        if (scenarios.needsBacklog()) {
+            String backlog = "bench-ticks-" + System.currentTimeMillis();
+            Topics.ensure(bootstrap, Map.of(backlog, PARTITIONS));
+            int ticks = keys * steps;
+            produce(backlog, ticks, keys, keys);
+            out.printf(
+                    "%d JSON ticks (%d keys x %d steps, event-time order) in '%s'; ONNX Runtime on %s%n",
+                    ticks, keys, steps, backlog, settings.onnx().describe());
+
+            // The first job in a JVM pays for class loading and JIT compilation: run one unreported.
+            out.println("  warm-up run (not reported):");
+            backlogThroughput(backlog, model(hiddenSizes.get(0)), BATCH, true);
+            if (scenarios.has(TickScenarios.JOB)) {
+                Row[] rows = new Row[hiddenSizes.size()];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = measure(backlog, hiddenSizes.get(i));
+                }
+                printTable(rows);
+            }
+            scenarios.runOnBacklog(this, backlog, model(hiddenSizes.get(0)));
+            if (horizon > 1) {
+                horizonTable(backlog, hiddenSizes);
+            }
         }
-        printTable(rows);
-        if (horizon > 1) {
-            horizonTable(backlog, hiddenSizes);
-        }
-        if (settings.checkpointKeys() > 0) {
+        if (scenarios.has(TickScenarios.CHECKPOINT) && settings.checkpointKeys() > 0) {
             new TickCheckpointRun(this, settings.checkpointKeys(), restPort).run(model(CHECKPOINT_HIDDEN));
         }
+        scenarios.runOwnInputs(this, model(CHECKPOINT_HIDDEN));
     }
 
     private Row measure(String backlog, int hidden) throws Exception {
@@ -185,26 +200,44 @@ public final class TickBenchmark {
     }
 
     double backlogThroughput(String input, String model, int batch, boolean inference, int ahead) throws Exception {
+        return jobThroughput(
+                (inference ? "job, batch " + batch : "pass-through, batch " + batch)
+                        + (ahead > 1 ? ", horizon " + ahead : "")
+                        + ":",
+                input,
+                model,
+                batch,
+                inference,
+                ahead > 1 ? Map.of("forecast.horizon", Integer.toString(ahead)) : Map.of(),
+                keys * steps);
+    }
+
+    /**
+     * One fresh job over {@code input} with the benchmark's settings plus {@code extra}, until
+     * {@code expected} records came out: forecasts per second, printed under {@code label}.
+     */
+    double jobThroughput(
+            String label,
+            String input,
+            String model,
+            int batch,
+            boolean inference,
+            Map<String, Object> extra,
+            int expected)
+            throws Exception {
         String output = nextOutputTopic();
         Map<String, Object> values = settings(input, output, model, batch);
-        values.put("forecast.horizon", Integer.toString(ahead));
+        values.putAll(extra);
         TickJobConfig cfg = TickJobConfig.from(values);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         TickJobPipeline.wire(env, cfg, inference ? RnnStepOperator::liveCell : PassThroughCell::serve);
-        int expected = keys * steps;
         OutputWatcher.Outcome outcome = BenchRuns.whileRunning(
                 env,
                 cfg.common.jobName,
                 job -> OutputWatcher.await(bootstrap, BenchRuns.outputTopics(output), expected, Duration.ofMinutes(5)));
         double throughput = OutputWatcher.throughput(outcome.predictions());
-        out.printf(
-                "  %-44s %8.0f ticks/s (%s)%n",
-                (inference ? "job, batch " + batch : "pass-through, batch " + batch)
-                        + (ahead > 1 ? ", horizon " + ahead : "")
-                        + ":",
-                throughput,
-                outcome.describe(expected));
+        out.printf("  %-44s %8.0f ticks/s (%s)%n", label, throughput, outcome.describe(expected));
         return throughput;
     }
 
@@ -319,6 +352,19 @@ public final class TickBenchmark {
 
     int keysPerStep() {
         return keys;
+    }
+
+    /** Ticks in the shared backlog: keys x steps. */
+    int backlogTicks() {
+        return keys * steps;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    Settings benchSettings() {
+        return settings;
     }
 
     PrintStream out() {

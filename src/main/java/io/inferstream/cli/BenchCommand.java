@@ -5,6 +5,7 @@ import io.inferstream.bench.ImageInferenceBenchmark;
 import io.inferstream.bench.SqlBenchmark;
 import io.inferstream.bench.SqlTickBenchmark;
 import io.inferstream.bench.TickBenchmark;
+import io.inferstream.bench.TickScenarios;
 import io.inferstream.config.OnnxSettings;
 import io.inferstream.config.Settings;
 import io.inferstream.inference.OnnxOptions;
@@ -83,7 +84,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--latency-seconds",
             defaultValue = "15",
-            description = "images: length of each latency run (default: ${DEFAULT-VALUE}).")
+            description =
+                    "images, and ticks' scenario latency: length of each latency run (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
     @Option(
@@ -118,6 +120,49 @@ public final class BenchCommand implements Callable<Integer> {
                     + " horizon 1, on the same backlog (default: ${DEFAULT-VALUE}, off).")
     int horizon;
 
+    @Option(
+            names = "--scenarios",
+            split = ",",
+            description = "ticks: which scenarios, or all: job (the table by hidden size), checkpoint, input-limit"
+                    + " (a bare consumer parsing the backlog), peer (a Kafka Streams application), scaling"
+                    + " (--parallelism), state (--state-keys on RocksDB against --heap-keys on the heap), latency"
+                    + " (--latency-rates); default: job,checkpoint. images: scaling runs only the scaling table.")
+    List<String> scenarios;
+
+    @Option(
+            names = "--parallelism",
+            split = ",",
+            defaultValue = "1,2",
+            description = "scenario scaling: the parallelisms to compare (default: ${DEFAULT-VALUE}).")
+    List<Integer> parallelisms;
+
+    @Option(
+            names = "--state-keys",
+            defaultValue = "1000000",
+            description = "ticks, scenario state: keys on RocksDB (default: ${DEFAULT-VALUE}).")
+    int stateKeys;
+
+    @Option(
+            names = "--state-steps",
+            defaultValue = "20",
+            description = "ticks, scenario state: ticks per key on RocksDB (default: ${DEFAULT-VALUE}).")
+    int stateSteps;
+
+    @Option(
+            names = "--heap-keys",
+            defaultValue = "10000",
+            description = "ticks, scenario state: keys on the heap, stepped as often as makes the same tick count"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int heapKeys;
+
+    @Option(
+            names = "--latency-rates",
+            split = ",",
+            defaultValue = "10000,100000",
+            description = "ticks, scenario latency: ticks/s of the runs (default: ${DEFAULT-VALUE}); each run lasts"
+                    + " --latency-seconds.")
+    List<Integer> latencyRates;
+
     @Option(names = "--bootstrap", description = "Use this Kafka cluster instead of starting a local broker.")
     String bootstrap;
 
@@ -145,6 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
         TickBenchmark.Settings ticks = what.equals("ticks") || what.equals("sql-ticks")
                 ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys, providers.get(0))
                 : null;
+        TickScenarios tickScenarios = tickScenarios();
         System.out.printf(
                 "machine: %d cores, %s %s, Java %s, %s%n",
                 Runtime.getRuntime().availableProcessors(),
@@ -160,11 +206,11 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory(RunDirs.scratch(), "bench-");
         try {
             if (bootstrap != null) {
-                run(bootstrap, dir, ticks);
+                run(bootstrap, dir, ticks, tickScenarios);
                 return 0;
             }
             try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0, true)) {
-                run(broker.bootstrapServers(), dir, ticks);
+                run(broker.bootstrapServers(), dir, ticks, tickScenarios);
             }
         } finally {
             FileTrees.deleteQuietly(dir);
@@ -172,21 +218,44 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void run(String servers, Path dir, TickBenchmark.Settings ticks) throws Exception {
+    private void run(String servers, Path dir, TickBenchmark.Settings ticks, TickScenarios tickScenarios)
+            throws Exception {
         if (what.equals("sql")) {
             int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
             new SqlBenchmark(servers, modelPath(), images, batch, providers().get(0), System.out).runAll();
         } else if (ticks == null) {
             int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
-            new ImageBenchmark(servers, modelPath(), images, batch, providers().get(0), System.out)
-                    .runAll(latencyRate, latencySeconds);
+            ImageBenchmark bench = new ImageBenchmark(
+                    servers, modelPath(), images, batch, providers().get(0), System.out);
+            if (tickScenarios.has(TickScenarios.SCALING)) {
+                bench.scaling(tickScenarios.parallelisms());
+            } else {
+                bench.runAll(latencyRate, latencySeconds);
+            }
         } else if (what.equals("sql-ticks")) {
             new SqlTickBenchmark(servers, ticks, dir.resolve("sql-ticks"), System.out).runAll();
         } else {
             new TickBenchmark(servers, ticks, dir.resolve("ticks"), System.out)
                     .withHorizon(horizon)
-                    .runAll(LocalPorts.free());
+                    .runAll(LocalPorts.free(), tickScenarios);
         }
+    }
+
+    /** --scenarios and the sizes of each, checked before a broker starts. */
+    private TickScenarios tickScenarios() {
+        List<String> names = scenarios != null ? scenarios : List.copyOf(TickScenarios.DEFAULT.names());
+        if (what.equals("images") && scenarios != null && !scenarios.equals(List.of(TickScenarios.SCALING))) {
+            throw new IllegalArgumentException(
+                    "--scenarios " + scenarios + ": bench images takes only scaling (or no --scenarios)");
+        }
+        return new TickScenarios(
+                new java.util.LinkedHashSet<>(names),
+                stateKeys,
+                stateSteps,
+                heapKeys,
+                latencyRates,
+                latencySeconds,
+                parallelisms);
     }
 
     private String modelPath() {

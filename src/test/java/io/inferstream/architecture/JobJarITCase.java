@@ -56,6 +56,8 @@ class JobJarITCase {
                 "org/apache/kafka/raft/",
                 "scala/",
                 "org/tribuo/",
+                "org/apache/kafka/streams/",
+                "org/rocksdb/",
                 "ai/onnx/proto/",
                 "org/ejml/",
                 "ai/onnxruntime/",

@@ -69,6 +69,7 @@ class RuntimeBoundariesTest {
                         "picocli..",
                         "kafka..",
                         "org.apache.kafka.server..",
+                        "org.apache.kafka.streams..",
                         "org.tribuo..",
                         "ai.onnx.proto..",
                         "org.ejml..",

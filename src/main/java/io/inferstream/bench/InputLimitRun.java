@@ -1,0 +1,120 @@
+package io.inferstream.bench;
+
+import io.inferstream.config.StreamJobSettings;
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.flink.TickDeserializer;
+import io.inferstream.records.TickInput;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The input limit: a bare Kafka consumer (no Flink) reading the backlog from its start, with and
+ * without parsing each record by the job's own source deserializer ({@link TickDeserializer}),
+ * against the job as built over the same backlog.
+ */
+final class InputLimitRun {
+    private final TickBenchmark bench;
+    private final PrintStream out;
+
+    InputLimitRun(TickBenchmark bench) {
+        this.bench = bench;
+        this.out = bench.out();
+    }
+
+    void run(String backlog, String model) throws Exception {
+        out.printf("%nInput limit: a bare consumer (one thread, read_committed) over the same backlog%n");
+        int ticks = bench.backlogTicks();
+        double[] fetch = new double[2];
+        double[] parse = new double[2];
+        double[] job = new double[2];
+        for (int round = 0; round < 2; round++) {
+            fetch[round] = consume(backlog, model, ticks, false);
+            parse[round] = consume(backlog, model, ticks, true);
+            job[round] = bench.jobThroughput(
+                    "job, batch " + TickBenchmark.BATCH + ":",
+                    backlog,
+                    model,
+                    TickBenchmark.BATCH,
+                    true,
+                    Map.of(),
+                    ticks);
+        }
+        double limit = Math.max(parse[0], parse[1]);
+        out.println();
+        out.println("| scenario | run 1 ticks/s | run 2 ticks/s | best, % of (i) |");
+        out.println("|---|---:|---:|---:|");
+        row("(f) bare consumer, fetch only", fetch, limit);
+        row("(i) bare consumer + the job's TickDeserializer: the input limit", parse, limit);
+        row("(a) job as built, batch " + TickBenchmark.BATCH + ", exactly-once", job, limit);
+    }
+
+    private void row(String what, double[] runs, double limit) {
+        out.printf("| %s | %.0f | %.0f | %.0f%% |%n", what, runs[0], runs[1], 100 * Math.max(runs[0], runs[1]) / limit);
+    }
+
+    /** Reads {@code count} records from the start of every partition: records per second, first to last. */
+    private double consume(String topic, String model, int count, boolean parse) throws Exception {
+        TickJobConfig defaults = TickJobConfig.from(Map.of("kafka.bootstrap", bench.bootstrap(), "model.path", model));
+        TickDeserializer deserializer = new TickDeserializer(
+                StreamJobSettings.DEFAULT_MAX_KEY_BYTES, defaults.maxFutureMs, defaults.inputMapping);
+        int[] parsed = {0};
+        Collector<TickInput> sink = new Collector<>() {
+            @Override
+            public void collect(TickInput tick) {
+                if (tick.parsed()) {
+                    parsed[0]++;
+                }
+            }
+
+            @Override
+            public void close() {}
+        };
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bench.bootstrap());
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        long first = 0;
+        long last = 0;
+        int read = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.currentTimeMillis() + 300_000;
+            while (read < count && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (read == 0) {
+                        first = System.nanoTime();
+                    }
+                    if (parse) {
+                        deserializer.deserialize(record, sink);
+                    }
+                    read++;
+                }
+                last = System.nanoTime();
+            }
+        }
+        double throughput = (read - 1) / ((last - first) / 1e9);
+        out.printf(
+                "  %-44s %8.0f ticks/s (%d records%s)%n",
+                parse ? "bare consumer + TickDeserializer:" : "bare consumer, fetch only:",
+                throughput,
+                read,
+                parse ? ", " + parsed[0] + " parsed" : "");
+        return throughput;
+    }
+}

@@ -1,0 +1,114 @@
+package io.inferstream.bench;
+
+import io.inferstream.config.TickJobConfig;
+import io.inferstream.flink.JobEnvironments;
+import io.inferstream.flink.TickJobPipeline;
+import io.inferstream.kafka.Topics;
+import io.inferstream.local.LocalPorts;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Many keys in steady state on RocksDB against few keys on the heap, the same tick count: each
+ * key steps several times (every key's tick t, then every key's tick t+1), so the state is read
+ * and written as a long-running job's is, not created once. Reports throughput, the state's size
+ * per key, checkpoint durations and sizes from Flink's REST API, and the launcher's heap and RSS.
+ */
+final class TickStateRun {
+    private static final double MB = 1e6;
+
+    private final TickBenchmark bench;
+    private final PrintStream out;
+
+    TickStateRun(TickBenchmark bench) {
+        this.bench = bench;
+        this.out = bench.out();
+    }
+
+    /** One run's figures. */
+    private record Result(
+            String backend,
+            int keys,
+            int steps,
+            double ticksPerSecond,
+            long fullStateBytes,
+            long fullDurationMs,
+            CheckpointStatistics.Summary periodic,
+            String memory) {}
+
+    void run(String model, int stateKeys, int stateSteps, int heapKeys) throws Exception {
+        int ticks = stateKeys * stateSteps;
+        int heapSteps = ticks / heapKeys;
+        out.printf(
+                "%nState: %d ticks, RocksDB at %d keys x %d steps against the heap at %d keys x %d steps%n",
+                ticks, stateKeys, stateSteps, heapKeys, heapSteps);
+        List<Result> results = new ArrayList<>();
+        results.add(run(model, "hashmap", heapKeys, heapSteps));
+        results.add(run(model, "rocksdb", stateKeys, stateSteps));
+        out.println();
+        out.println("| state | keys x steps | ticks/s | % of heap | full state | per key | full checkpoint |"
+                + " periodic checkpoints: count, avg / max duration, avg / max written | launcher at the end |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---|---|");
+        double heap = results.get(0).ticksPerSecond();
+        for (Result r : results) {
+            CheckpointStatistics.Summary p = r.periodic();
+            out.printf(
+                    "| %s | %d x %d | %.0f | %.0f%% | %.1f MB | %.0f B | %d ms | %d, %d / %d ms, %.1f / %.1f MB | %s |%n",
+                    r.backend(),
+                    r.keys(),
+                    r.steps(),
+                    r.ticksPerSecond(),
+                    100 * r.ticksPerSecond() / heap,
+                    r.fullStateBytes() / MB,
+                    (double) r.fullStateBytes() / r.keys(),
+                    r.fullDurationMs(),
+                    p.completed(),
+                    p.avgDurationMs(),
+                    p.maxDurationMs(),
+                    p.avgWritten() / MB,
+                    p.maxWritten() / MB,
+                    r.memory());
+        }
+    }
+
+    private Result run(String model, String backend, int keys, int steps) throws Exception {
+        String input = "bench-ticks-state-" + backend + "-" + System.currentTimeMillis();
+        Topics.ensure(bench.bootstrap(), Map.of(input, 2));
+        long start = System.currentTimeMillis();
+        bench.produce(input, keys * steps, keys, keys);
+        out.printf(
+                "  %s: produced %d ticks in %.0f s%n",
+                backend, keys * steps, (System.currentTimeMillis() - start) / 1000.0);
+        String output = bench.nextOutputTopic();
+        Map<String, Object> values = bench.settings(input, output, model, TickBenchmark.BATCH);
+        values.put("state.backend", backend);
+        TickJobConfig cfg = TickJobConfig.from(values);
+        int restPort = LocalPorts.free();
+        StreamExecutionEnvironment env =
+                JobEnvironments.localWithWebUi(TickJobPipeline.flinkConfiguration(cfg), restPort);
+        TickJobPipeline.wire(env, cfg);
+        int expected = keys * steps;
+        return BenchRuns.whileRunning(env, cfg.common.jobName, job -> {
+            OutputWatcher.Count seen = OutputWatcher.count(
+                    bench.bootstrap(), BenchRuns.outputTopics(output), expected, Duration.ofMinutes(60));
+            String memory = ProcessMemory.describeSelf();
+            CheckpointStatistics stats = new CheckpointStatistics(restPort, job.getJobID());
+            CheckpointStatistics.Summary periodic = stats.summary();
+            CheckpointStatistics.Checkpoint full = stats.triggerFull(Duration.ofMinutes(10));
+            out.printf(
+                    "  %-44s %8.0f ticks/s (%d records, %d dead letters%s; %s)%n",
+                    "job, " + backend + ", " + keys + " keys x " + steps + ":",
+                    seen.perSecond(),
+                    seen.records(),
+                    seen.onLastTopic(),
+                    seen.records() < expected ? "; timed out, expected " + expected : "",
+                    memory);
+            return new Result(
+                    backend, keys, steps, seen.perSecond(), full.stateSize(), full.durationMs(), periodic, memory);
+        });
+    }
+}
