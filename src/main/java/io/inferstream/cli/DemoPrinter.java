@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -100,7 +101,10 @@ final class DemoPrinter extends BackgroundLoop {
         alerts++;
         return String.format(
                 "ALERT  %s step %d  value %s is %.1f spreads from its forecast",
-                p.getKey(), p.getStep(), p.getInputs(), p.getAnomalyScore());
+                p.getKey(),
+                p.getStep(),
+                p.getInputs().stream().map(v -> String.format("%.3f", v)).collect(Collectors.joining(", ")),
+                p.getAnomalyScore());
     }
 
     private synchronized String line(SpecificRecord record) {
