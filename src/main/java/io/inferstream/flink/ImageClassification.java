@@ -14,7 +14,6 @@ import java.util.function.BiFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The image classification transformation for a user's own DataStream job, as the image job runs
@@ -98,26 +97,16 @@ public final class ImageClassification {
      * value and what was expected. Every setter writes one key of the image job's configuration
      * (named in its Javadoc); {@link #setting} sets any other.
      */
-    public static final class Builder {
-        private final TransformationSettings settings = new TransformationSettings("ImageClassification");
-        private ImageJobConfig config;
-        private DataStream<ModelUpdateRecord> updates;
-        private StreamExecutionEnvironment inspectFor;
+    public static final class Builder extends TransformationBuilder<Builder, ImageJobConfig> {
         private BiFunction<ImageJobConfig, ImageModelSpec, BatchFunction<ImageTask, ClassifiedImage>> classifier =
                 ImageClassifyBatch::new;
-        private String uidPrefix = "";
 
-        private Builder() {}
-
-        /** The ONNX classifier: a local file, or a URI every TaskManager can read (model.path; required). */
-        public Builder modelPath(String path) {
-            settings.put("modelPath", "model.path", path);
-            return this;
+        private Builder() {
+            super("ImageClassification");
         }
 
-        /** Names the model's status records and dead letters, and the job model updates must name (job.name). */
-        public Builder jobName(String jobName) {
-            settings.put("jobName", "job.name", jobName);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -151,48 +140,6 @@ public final class ImageClassification {
             return this;
         }
 
-        /**
-         * Any other key of the image job's configuration (model.* overrides, onnx.*, input.*
-         * envelope, model-updates.allowed-locations ...), valued as in a job file. Keys of the
-         * shipped job's Kafka I/O and cluster (kafka.*, topics.*, flink.* ...) are refused.
-         */
-        public Builder setting(String key, Object value) {
-            settings.setting(key, value);
-            return this;
-        }
-
-        /**
-         * Live model updates (a control topic's records, e.g. {@link KafkaIO#modelUpdates}, or any
-         * stream of your own), broadcast to every instance; updates naming another job.name are
-         * refused on the model status stream. Without it the configured model serves throughout.
-         */
-        public Builder modelUpdates(DataStream<ModelUpdateRecord> modelUpdates) {
-            this.updates = modelUpdates;
-            return this;
-        }
-
-        /**
-         * Checks the model as tasks of {@code env} will open it: with the configured execution
-         * provider where they run in this JVM; otherwise, as by default, on the CPU after checking
-         * that this ONNX Runtime build has the provider.
-         */
-        public Builder inspectFor(StreamExecutionEnvironment env) {
-            this.inspectFor = env;
-            return this;
-        }
-
-        /** Put before the operators' uids, so one job can hold two transformations. */
-        public Builder uidPrefix(String prefix) {
-            this.uidPrefix = prefix == null ? "" : prefix;
-            return this;
-        }
-
-        /** A whole image job configuration instead of setters: the shipped job's path. */
-        Builder config(ImageJobConfig jobConfig) {
-            this.config = jobConfig;
-            return this;
-        }
-
         /** What classifies with the checked model: a benchmark hands in one that does no inference. */
         Builder classifier(
                 BiFunction<ImageJobConfig, ImageModelSpec, BatchFunction<ImageTask, ClassifiedImage>> classify) {
@@ -208,10 +155,7 @@ public final class ImageClassification {
          * @throws ConfigException for a refused setting, naming setter, key, value and expectation
          */
         public ImageClassification build() {
-            if (config != null && !settings.isEmpty()) {
-                throw new ConfigException("ImageClassification: a job configuration and setters at once; expected one");
-            }
-            ImageJobConfig checked = config != null ? config : settings.read(ImageJobConfig::forTransformation);
+            ImageJobConfig checked = checkedConfig(ImageJobConfig::forTransformation);
             ImageModelSpec spec;
             try {
                 spec = OnnxImageClassifier.inspect(
@@ -219,19 +163,12 @@ public final class ImageClassification {
                         checked.modelOverrides,
                         RnnForecasting.inspectionOptions(inspectFor, checked.onnx));
             } catch (ModelContractException e) {
-                if (config != null) {
-                    throw e;
-                }
-                // The shapes are in the message; the builder adds which model and which contract.
-                throw new ModelContractException(
-                        "ImageClassification: modelPath(" + checked.modelPath
-                                + ") does not fit the image classifier contract: " + e.getMessage(),
-                        e);
+                throw misfit(checked.modelPath, "image classifier", e);
             }
             if (checked.topK > spec.numClasses()) {
                 ConfigException tooMany = ConfigException.of(
                         "output.top-k", checked.topK, "at most the model's " + spec.numClasses() + " classes");
-                throw config != null ? tooMany : settings.refusal(tooMany);
+                throw refusal(tooMany);
             }
             return new ImageClassification(checked, spec, updates, classifier.apply(checked, spec), uidPrefix);
         }

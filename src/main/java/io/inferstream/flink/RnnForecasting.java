@@ -125,27 +125,16 @@ public final class RnnForecasting {
      * value and what was expected. Every setter writes one key of the tick job's configuration
      * (named in its Javadoc); {@link #setting} sets any other.
      */
-    public static final class Builder {
-        private final TransformationSettings settings =
-                new TransformationSettings("RnnForecasting", "input.", "order.max-future-ms");
-        private TickJobConfig config;
-        private DataStream<ModelUpdateRecord> updates;
+    public static final class Builder extends TransformationBuilder<Builder, TickJobConfig> {
         private boolean assignWatermarks = true;
-        private StreamExecutionEnvironment inspectFor;
         private BiFunction<TickJobConfig, RnnCellSpec, ServedModel<RnnStepper>> cell = RnnStepOperator::liveCell;
-        private String uidPrefix = "";
 
-        private Builder() {}
-
-        /** The ONNX RNN cell: a local file, or a URI every TaskManager can read (model.path; required). */
-        public Builder modelPath(String path) {
-            settings.put("modelPath", "model.path", path);
-            return this;
+        private Builder() {
+            super("RnnForecasting", "input.", "order.max-future-ms");
         }
 
-        /** Names the model's status records and dead letters, and the job model updates must name (job.name). */
-        public Builder jobName(String jobName) {
-            settings.put("jobName", "job.name", jobName);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -180,53 +169,11 @@ public final class RnnForecasting {
         }
 
         /**
-         * Any other key of the tick job's configuration (model.* overrides, onnx.*, limits.*,
-         * state.*, model-updates.allowed-locations ...), valued as in a job file. Keys of the
-         * shipped job's Kafka I/O and cluster (kafka.*, topics.*, flink.*, input.* ...) are refused.
-         */
-        public Builder setting(String key, Object value) {
-            settings.setting(key, value);
-            return this;
-        }
-
-        /**
-         * Live model updates (a control topic's records, e.g. {@link KafkaIO#modelUpdates}, or any
-         * stream of your own), broadcast to every instance; updates naming another job.name are
-         * refused on the model status stream. Without it the configured model serves throughout.
-         */
-        public Builder modelUpdates(DataStream<ModelUpdateRecord> modelUpdates) {
-            this.updates = modelUpdates;
-            return this;
-        }
-
-        /**
          * The ticks already carry event time and watermarks (e.g. from a source with {@link
          * TickInputs#watermarks}); by default they are assigned from each tick's ts.
          */
         public Builder ticksWithWatermarks() {
             this.assignWatermarks = false;
-            return this;
-        }
-
-        /**
-         * Checks the model as tasks of {@code env} will open it: with the configured execution
-         * provider where they run in this JVM; otherwise, as by default, on the CPU after checking
-         * that this ONNX Runtime build has the provider.
-         */
-        public Builder inspectFor(StreamExecutionEnvironment env) {
-            this.inspectFor = env;
-            return this;
-        }
-
-        /** Put before the operators' uids, so one job can hold two transformations. */
-        public Builder uidPrefix(String prefix) {
-            this.uidPrefix = prefix == null ? "" : prefix;
-            return this;
-        }
-
-        /** A whole tick job configuration instead of setters: the shipped job's path. */
-        Builder config(TickJobConfig jobConfig) {
-            this.config = jobConfig;
             return this;
         }
 
@@ -243,10 +190,7 @@ public final class RnnForecasting {
          * @throws ConfigException for a refused setting, naming setter, key, value and expectation
          */
         public RnnForecasting build() {
-            if (config != null && !settings.isEmpty()) {
-                throw new ConfigException("RnnForecasting: a job configuration and setters at once; expected one");
-            }
-            TickJobConfig checked = config != null ? config : settings.read(TickJobConfig::forTransformation);
+            TickJobConfig checked = checkedConfig(TickJobConfig::forTransformation);
             RnnCellSpec spec;
             try {
                 spec = OnnxRnnCell.inspect(
@@ -254,14 +198,7 @@ public final class RnnForecasting {
                         checked.modelOverrides,
                         inspectionOptions(inspectFor, checked.onnx));
             } catch (ModelContractException e) {
-                if (config != null) {
-                    throw e;
-                }
-                // The shapes are in the message; the builder adds which model and which contract.
-                throw new ModelContractException(
-                        "RnnForecasting: modelPath(" + checked.modelPath + ") does not fit the RNN-cell contract: "
-                                + e.getMessage(),
-                        e);
+                throw misfit(checked.modelPath, "RNN-cell", e);
             }
             return new RnnForecasting(checked, spec, updates, assignWatermarks, cell.apply(checked, spec), uidPrefix);
         }
