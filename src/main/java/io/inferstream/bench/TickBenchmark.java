@@ -225,6 +225,16 @@ public final class TickBenchmark {
             Map<String, Object> extra,
             int expected)
             throws Exception {
+        OutputWatcher.Outcome outcome = jobRun(input, model, batch, inference, extra, expected);
+        double throughput = OutputWatcher.throughput(outcome.predictions());
+        out.printf("  %-44s %8.0f ticks/s (%s)%n", label, throughput, outcome.describe(expected));
+        return throughput;
+    }
+
+    /** The same job run, its outputs as the watcher saw them. */
+    OutputWatcher.Outcome jobRun(
+            String input, String model, int batch, boolean inference, Map<String, Object> extra, int expected)
+            throws Exception {
         String output = nextOutputTopic();
         Map<String, Object> values = settings(input, output, model, batch);
         values.putAll(extra);
@@ -232,13 +242,10 @@ public final class TickBenchmark {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         TickJobPipeline.wire(env, cfg, inference ? RnnStepOperator::liveCell : PassThroughCell::serve);
-        OutputWatcher.Outcome outcome = BenchRuns.whileRunning(
+        return BenchRuns.whileRunning(
                 env,
                 cfg.common.jobName,
                 job -> OutputWatcher.await(bootstrap, BenchRuns.outputTopics(output), expected, Duration.ofMinutes(5)));
-        double throughput = OutputWatcher.throughput(outcome.predictions());
-        out.printf("  %-44s %8.0f ticks/s (%s)%n", label, throughput, outcome.describe(expected));
-        return throughput;
     }
 
     /** ONNX Runtime alone stepping the cell over the backlog's keys and steps in batches: ticks per second. */

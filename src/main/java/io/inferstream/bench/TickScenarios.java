@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Which scenarios {@code bench ticks} runs and their sizes, checked before anything starts. The
- * default is the job table and the checkpoint run; the others (the input limit, the Kafka Streams
+ * default is the job table and the checkpoint run; the others (the input limit, the stages, the Kafka Streams
  * peer, scaling, a million keys on RocksDB, latency) are chosen by name, or all at once.
  *
  * @param names the scenarios to run
@@ -32,6 +32,8 @@ public record TickScenarios(
     public static final String CHECKPOINT = "checkpoint";
     /** A bare Kafka consumer parsing the backlog, against the job. */
     public static final String INPUT_LIMIT = "input-limit";
+    /** The job cut after each stage of its pipeline: where the wall-clock time goes. */
+    public static final String STAGES = "stages";
     /** The same forecasting as a Kafka Streams application, against the job. */
     public static final String PEER = "peer";
     /** The job at each parallelism. */
@@ -42,7 +44,7 @@ public record TickScenarios(
     public static final String LATENCY = "latency";
 
     /** Every scenario, in the order they run. */
-    public static final List<String> ALL = List.of(JOB, INPUT_LIMIT, PEER, SCALING, CHECKPOINT, STATE, LATENCY);
+    public static final List<String> ALL = List.of(JOB, INPUT_LIMIT, STAGES, PEER, SCALING, CHECKPOINT, STATE, LATENCY);
 
     /** What {@code bench ticks} ran before scenarios could be chosen. */
     public static final TickScenarios DEFAULT = new TickScenarios(
@@ -87,13 +89,16 @@ public record TickScenarios(
     }
 
     boolean needsBacklog() {
-        return has(JOB) || has(INPUT_LIMIT) || has(PEER) || has(SCALING);
+        return has(JOB) || has(INPUT_LIMIT) || has(STAGES) || has(PEER) || has(SCALING);
     }
 
     /** The scenarios that read the shared backlog, after the job table. */
     void runOnBacklog(TickBenchmark bench, String backlog, String model) throws Exception {
         if (has(INPUT_LIMIT)) {
             new InputLimitRun(bench).run(backlog, model);
+        }
+        if (has(STAGES)) {
+            new TickStageRun(bench).run(backlog, model);
         }
         if (has(PEER)) {
             new StreamsPeerRun(bench).run(backlog, model);

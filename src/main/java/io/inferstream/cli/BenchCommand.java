@@ -124,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--scenarios",
             split = ",",
             description = "ticks: which scenarios, or all: job (the table by hidden size), checkpoint, input-limit"
-                    + " (a bare consumer parsing the backlog), peer (a Kafka Streams application), scaling"
+                    + " (a bare consumer parsing the backlog), stages (the job cut after each stage), peer (a Kafka Streams application), scaling"
                     + " (--parallelism), state (--state-keys on RocksDB against --heap-keys on the heap), latency"
                     + " (--latency-rates); default: job,checkpoint. images: scaling runs only the scaling table.")
     List<String> scenarios;

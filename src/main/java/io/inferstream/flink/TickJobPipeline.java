@@ -48,16 +48,28 @@ public final class TickJobPipeline {
             StreamExecutionEnvironment env,
             TickJobConfig config,
             BiFunction<TickJobConfig, RnnCellSpec, ServedModel<RnnStepper>> cell) {
-        RnnForecasting forecasting = RnnForecasting.builder()
+        RnnForecasting forecasting = forecasting(env, config, cell);
+        PredictionSizes.checkTick(config.common, forecasting.spec());
+        sinks(forecasting.apply(source(env, config)), config);
+        return forecasting.spec();
+    }
+
+    /**
+     * The job's transformation, checked, for ticks from {@link #source} (which carry their
+     * watermarks), with model updates from the configured topic: what {@link #wire} puts between
+     * the source and the sinks.
+     */
+    public static RnnForecasting forecasting(
+            StreamExecutionEnvironment env,
+            TickJobConfig config,
+            BiFunction<TickJobConfig, RnnCellSpec, ServedModel<RnnStepper>> cell) {
+        return RnnForecasting.builder()
                 .config(config)
                 .inspectFor(env)
                 .servedModel(cell)
                 .ticksWithWatermarks()
                 .modelUpdates(KafkaIO.modelUpdates(env, config.common, config.modelUpdates, "tick"))
                 .build();
-        PredictionSizes.checkTick(config.common, forecasting.spec());
-        sinks(forecasting.apply(source(env, config)), config);
-        return forecasting.spec();
     }
 
     /** Ticks from the input topic, parsed in the source so each partition has its own watermark. */
