@@ -73,6 +73,8 @@ public final class TickBenchmark {
     private int run;
     /** Above 1: also the job forecasting this many ticks ahead against horizon 1. */
     private int horizon = 1;
+    /** Settings every benchmark job gets on top of the job as built. */
+    private Map<String, String> jobSettings = Map.of();
 
     /** A benchmark against the Kafka cluster at {@code bootstrap}; models and checkpoints go to {@code workDir}. */
     public TickBenchmark(String bootstrap, Settings settings, Path workDir, PrintStream out) {
@@ -93,6 +95,16 @@ public final class TickBenchmark {
             throw new IllegalArgumentException("horizon " + k + "; expected 1 (off) to 1000 ticks ahead");
         }
         this.horizon = k;
+        return this;
+    }
+
+    /**
+     * Gives every job the benchmark runs these settings too (keys of the tick job's
+     * configuration): to measure a setting against the default, run the benchmark with and
+     * without it.
+     */
+    public TickBenchmark withJobSettings(Map<String, String> values) {
+        this.jobSettings = Map.copyOf(values);
         return this;
     }
 
@@ -299,6 +311,7 @@ public final class TickBenchmark {
         Map<String, Object> values = BenchRuns.jobSettings(bootstrap, input, output, model, batch, settings.onnx());
         // Flink's default in-memory checkpoint storage refuses states over 5 MB.
         values.put("checkpoint.dir", workDir.resolve("checkpoints").toString());
+        values.putAll(jobSettings);
         return values;
     }
 

@@ -16,6 +16,7 @@ import io.inferstream.local.LocalPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -119,6 +120,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "ticks: also measure the job forecasting this many ticks ahead (forecast.horizon) against"
                     + " horizon 1, on the same backlog (default: ${DEFAULT-VALUE}, off).")
     int horizon;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "ticks: a job setting (a key of jobs/tick-forecaster.yaml, kafka.properties.*, flink.*) for"
+                    + " every job the benchmark runs, e.g. --set kafka.properties.batch.size=16384; repeatable.")
+    Map<String, String> jobSettings = new LinkedHashMap<>();
 
     @Option(
             names = "--scenarios",
@@ -237,6 +245,7 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             new TickBenchmark(servers, ticks, dir.resolve("ticks"), System.out)
                     .withHorizon(horizon)
+                    .withJobSettings(jobSettings)
                     .runAll(LocalPorts.free(), tickScenarios);
         }
     }
