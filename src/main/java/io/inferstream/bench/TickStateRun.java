@@ -125,9 +125,6 @@ final class TickStateRun {
                     bench.bootstrap(), BenchRuns.outputTopics(output), expected, Duration.ofMinutes(60));
             double fromStart = seen.records() == 0 ? Double.NaN : seen.records() * 1000.0 / (seen.lastMs() - submitted);
             String memory = ProcessMemory.describeSelf();
-            CheckpointStatistics stats = new CheckpointStatistics(restPort, job.getJobID());
-            CheckpointStatistics.Summary periodic = stats.summary();
-            CheckpointStatistics.Checkpoint full = stats.triggerFull(Duration.ofMinutes(10));
             out.printf(
                     "  %-44s %8.0f ticks/s, %.0f from start (%d records in %.0f s, %d dead letters%s;"
                             + " watcher CPU %.1f s; %s)%n",
@@ -140,6 +137,10 @@ final class TickStateRun {
                     seen.records() < expected ? "; timed out, expected " + expected : "",
                     seen.watcherCpuMs() / 1000.0,
                     memory);
+            // After the rate is printed: a run's rate is not lost to the checkpoint statistics.
+            CheckpointStatistics stats = new CheckpointStatistics(restPort, job.getJobID());
+            CheckpointStatistics.Summary periodic = stats.summary();
+            CheckpointStatistics.Checkpoint full = stats.triggerFull(Duration.ofMinutes(10));
             return new Result(
                     backend,
                     keys,
