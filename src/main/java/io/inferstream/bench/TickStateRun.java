@@ -140,7 +140,13 @@ final class TickStateRun {
             // After the rate is printed: a run's rate is not lost to the checkpoint statistics.
             CheckpointStatistics stats = new CheckpointStatistics(restPort, job.getJobID());
             CheckpointStatistics.Summary periodic = stats.summary();
-            CheckpointStatistics.Checkpoint full = stats.triggerFull(Duration.ofMinutes(10));
+            CheckpointStatistics.Checkpoint full;
+            try {
+                full = stats.triggerFull(Duration.ofMinutes(10));
+            } catch (IllegalStateException e) {
+                out.printf("  full checkpoint of %s: no figures (%s)%n", backend, e.getMessage());
+                full = new CheckpointStatistics.Checkpoint(-1, -1, -1, -1);
+            }
             return new Result(
                     backend,
                     keys,
