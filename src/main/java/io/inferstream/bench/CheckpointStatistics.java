@@ -92,11 +92,18 @@ final class CheckpointStatistics {
     /** The statistics of a completed checkpoint, once the REST API's cached statistics include it. */
     private Checkpoint completed(long id, long deadline) throws IOException, InterruptedException {
         while (System.currentTimeMillis() < deadline) {
+            long oldest = Long.MAX_VALUE;
             for (JsonNode checkpoint : get(checkpoints).path("history")) {
                 if (checkpoint.path("id").asLong() == id
                         && checkpoint.path("status").asText().equals("COMPLETED")) {
                     return Checkpoint.of(checkpoint);
                 }
+                oldest = Math.min(oldest, checkpoint.path("id").asLong());
+            }
+            if (oldest != Long.MAX_VALUE && oldest > id) {
+                // The history keeps the latest few (web.checkpoints.history); waiting brings it no closer.
+                throw new IllegalStateException("checkpoint " + id + " has left the checkpoint statistics' history"
+                        + " (oldest there: " + oldest + ")");
             }
             Thread.sleep(200);
         }

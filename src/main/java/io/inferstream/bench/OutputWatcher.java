@@ -9,6 +9,8 @@ import io.inferstream.avro.TickPrediction;
 import io.inferstream.output.RecordDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,8 +111,11 @@ final class OutputWatcher {
         return new Outcome(seen, deadLetters);
     }
 
-    /** How many records a consumer saw, and when it saw the first and the last (epoch ms). */
-    record Count(int records, int onLastTopic, long firstMs, long lastMs) {
+    /**
+     * How many records a consumer saw, when it saw the first and the last (epoch ms), and the CPU
+     * time its thread spent reading them: the watcher shares the JVM and cores with the job.
+     */
+    record Count(int records, int onLastTopic, long firstMs, long lastMs, long watcherCpuMs) {
         /** Records per second between the first and the last seen. */
         double perSecond() {
             return lastMs == firstMs ? Double.NaN : (records - 1) * 1000.0 / (lastMs - firstMs);
@@ -119,10 +124,13 @@ final class OutputWatcher {
 
     /**
      * Counts records on the topics together until {@code count} have arrived or the timeout,
-     * keeping nothing of them: for runs of tens of millions of records, where {@link #await}
-     * would hold every value. Records on the last topic (the dead letters) are counted apart.
+     * keeping nothing of them and decoding none: for runs of tens of millions of records, where
+     * {@link #await} would hold every value. Records on the last topic (the dead letters) are
+     * counted apart.
      */
     static Count count(String bootstrap, List<String> topics, int count, Duration timeout) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         int records = 0;
         int onLast = 0;
         long first = 0;
@@ -142,7 +150,7 @@ final class OutputWatcher {
                 }
             }
         }
-        return new Count(records, onLast, first, last);
+        return new Count(records, onLast, first, last, (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000);
     }
 
     /** Every model status committed to {@code topic} so far (reads until 2 s pass without one). */

@@ -164,6 +164,13 @@ public final class BenchCommand implements Callable<Integer> {
     int heapKeys;
 
     @Option(
+            names = "--state-flink",
+            split = ",",
+            description = "ticks, scenario state: Flink settings of both runs, as the job's flink.* keys take them"
+                    + " (KEY=VALUE,...; e.g. state.backend.rocksdb.use-bloom-filter=true); default: none.")
+    Map<String, String> stateFlink;
+
+    @Option(
             names = "--latency-rates",
             split = ",",
             defaultValue = "10000,100000",
@@ -264,7 +271,8 @@ public final class BenchCommand implements Callable<Integer> {
                 heapKeys,
                 latencyRates,
                 latencySeconds,
-                parallelisms);
+                parallelisms,
+                stateFlink != null ? stateFlink : Map.of());
     }
 
     private String modelPath() {

@@ -138,6 +138,22 @@ class InferstreamCliTest {
     }
 
     @Test
+    void shouldRefuseAStateFlinkKeyWithTheJobsPrefixBeforeABrokerStarts() {
+        String[] result = run(
+                "bench",
+                "ticks",
+                "--scenarios",
+                "state",
+                "--state-flink",
+                "flink.execution.checkpointing.interval=10 s");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[2])
+                .contains("--state-flink flink.execution.checkpointing.interval=10 s")
+                .contains("without the flink. prefix");
+    }
+
+    @Test
     void shouldHideASecretArgumentWhenTheCommandLineIsWrong() {
         String jaas = "kafka.properties.sasl.jaas.config=PlainLoginModule required password=\"cli-s3cret\";";
 
