@@ -20,14 +20,13 @@ class KafkaIOTest {
     }
 
     @Test
-    void shouldBatchTheSinksRequestsUnlessTheUserSetABatchSize() {
+    void shouldKeepKafkasBatchSizeUnlessTheUserSetsOne() {
         Properties defaults = KafkaIO.producerProperties(settings(Map.of()));
         Properties users = KafkaIO.producerProperties(settings(Map.of("kafka.properties.batch.size", "16384")));
 
-        assertThat(defaults.getProperty("batch.size")).isEqualTo("262144");
+        assertThat(defaults.getProperty("batch.size")).isNull();
         assertThat(users.getProperty("batch.size")).isEqualTo("16384");
-        // A batch never outgrows a request.
-        assertThat(Long.parseLong(defaults.getProperty("max.request.size"))).isGreaterThanOrEqualTo(262_144);
+        assertThat(Long.parseLong(defaults.getProperty("max.request.size"))).isGreaterThanOrEqualTo(1_048_576);
         assertThat(defaults.getProperty("transaction.timeout.ms")).isNotNull();
     }
 }
