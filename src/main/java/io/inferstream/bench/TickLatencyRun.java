@@ -43,11 +43,8 @@ final class TickLatencyRun {
     private static final Map<String, String> FLINK_DEFAULTS =
             Map.of("flink.pipeline.auto-watermark-interval", "200 ms", "flink.execution.buffer-timeout", "100 ms");
 
-    /** What a user who wants low latency sets (docs/operations.md, tick latency). */
-    private static final Map<String, String> LOW_LATENCY = Map.of(
-            "flink.pipeline.auto-watermark-interval", "10 ms", "flink.execution.buffer-timeout.interval", "10 ms");
-
-    private static final String JOB_TIMING = "10 / 10";
+    private static final String JOB_TIMING = TickJobPipeline.WATERMARK_INTERVAL.toMillis() + " / "
+            + TickJobPipeline.BUFFER_TIMEOUT.toMillis() + " (job's)";
 
     private final TickBenchmark bench;
     private final PrintStream out;
@@ -72,7 +69,7 @@ final class TickLatencyRun {
         // The JVM's first job runs cold (classes loading, code not yet compiled) for longer than
         // the seconds not counted: its figures would be start-up, not steady state.
         out.println("  warm-up run, not reported:");
-        measure(model, new Case(rates.get(0), "at-least-once", 0, LOW_LATENCY, JOB_TIMING), Math.min(seconds, 5));
+        measure(model, new Case(rates.get(0), "at-least-once", 0, Map.of(), JOB_TIMING), Math.min(seconds, 5));
         StringBuilder table = new StringBuilder();
         table.append("| rate/s sent (achieved) | delivery | out-of-orderness ms | watermark / buffer timeout ms |"
                 + " read_committed p50 / p99 / p99.9 ms | read_uncommitted p50 / p99 / p99.9 ms |"
@@ -81,7 +78,7 @@ final class TickLatencyRun {
         for (int rate : rates) {
             for (String delivery : List.of("at-least-once", "exactly-once")) {
                 for (long ooo : List.of(0L, 1000L)) {
-                    table.append(measure(model, new Case(rate, delivery, ooo, LOW_LATENCY, JOB_TIMING), seconds));
+                    table.append(measure(model, new Case(rate, delivery, ooo, Map.of(), JOB_TIMING), seconds));
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.inferstream.inference.OnnxSessions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -51,6 +52,17 @@ public final class JobEnvironments {
         s.flinkSettings.keySet().forEach(JobEnvironments::refuseUnmaskedSecret);
         values.putAll(s.flinkSettings);
         return Configuration.fromMap(values);
+    }
+
+    /**
+     * Sets {@code option} to the job's default {@code value} unless the user's flink.* keys set
+     * it, under its own key or one of its older names (which the job's value under the current
+     * key would otherwise override).
+     */
+    public static <T> void setUnlessUserSet(Configuration conf, StreamJobSettings s, ConfigOption<T> option, T value) {
+        if (!Configuration.fromMap(s.flinkSettings).contains(option)) {
+            conf.set(option, value);
+        }
     }
 
     /**

@@ -9,26 +9,52 @@ import io.inferstream.output.RecordEncoder;
 import io.inferstream.records.ForecastRecord;
 import io.inferstream.records.TickInput;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Wires the tick job between Kafka topics: source, {@link TickForecasterJob#build}, two sinks. */
 public final class TickJobPipeline {
 
+    /**
+     * How often the sources emit watermarks unless flink.pipeline.auto-watermark-interval says
+     * otherwise. A tick is stepped when the watermark passes it, so Flink's default (200 ms) adds
+     * up to that much to every forecast's latency (BENCHMARKS.md, tick latency).
+     */
+    public static final Duration WATERMARK_INTERVAL = Duration.ofMillis(10);
+
+    /**
+     * How long a partly filled network buffer may wait before it is sent on, unless
+     * flink.execution.buffer-timeout.interval (or its older name execution.buffer-timeout) says
+     * otherwise. A watermark travels in the buffer behind the ticks it releases and does not
+     * flush it, so at a few thousand ticks/s Flink's default (100 ms) holds the watermark back
+     * by about that much.
+     */
+    public static final Duration BUFFER_TIMEOUT = Duration.ofMillis(10);
+
     private TickJobPipeline() {}
 
-    /** Flink settings of the job: its state backend under the user's flink.* keys. */
+    /**
+     * Flink settings of the job: its state backend, watermark interval and buffer timeout under
+     * the user's flink.* keys.
+     */
     public static Configuration flinkConfiguration(TickJobConfig config) {
-        return JobEnvironments.flinkConfiguration(
+        Configuration conf = JobEnvironments.flinkConfiguration(
                 config.common,
                 Map.of(
                         "state.backend.type",
                         config.stateBackend,
                         "execution.checkpointing.incremental",
                         Boolean.toString(config.stateBackend.equals("rocksdb"))));
+        JobEnvironments.setUnlessUserSet(
+                conf, config.common, PipelineOptions.AUTO_WATERMARK_INTERVAL, WATERMARK_INTERVAL);
+        JobEnvironments.setUnlessUserSet(conf, config.common, ExecutionOptions.BUFFER_TIMEOUT, BUFFER_TIMEOUT);
+        return conf;
     }
 
     /**
