@@ -111,9 +111,8 @@ public final class KafkaIO {
      * The sinks' producer settings: the user's kafka.properties, the transaction timeout, and
      * requests sized for the largest record. Kafka's own batch.size (16 KiB) stays: 256 KiB halved
      * the producer thread's CPU per forecast on the stage benchmark (BENCHMARKS.md, "Where the
-     * tick job's time goes"), but with it the restart test (RunRestartITCase: a launcher with a
-     * 768 MB heap and a producer per pending checkpoint) stalled on Ctrl-C in both full-suite
-     * runs, and that is not understood yet.
+     * tick job's time goes"), but a sink keeps a producer per pending checkpoint, each pooling
+     * batch buffers per partition, and what that costs a small heap is not measured yet.
      */
     static Properties producerProperties(StreamJobSettings s) {
         Properties producer = clientProperties(s);
