@@ -77,6 +77,21 @@ class RnnForecastFunctionITCase {
         public void onPeriodicEmit(WatermarkOutput output) {}
     }
 
+    /**
+     * Holds the late tick back until the watermarks before it have reached every subtask. The keyed
+     * step at parallelism 2 reads two upstream channels and its watermark is their minimum: sent at
+     * once, the late tick could overtake the other channel's watermarks and arrive on time.
+     */
+    static TickInput pauseBeforeTheLateTick(TickInput tick) throws InterruptedException {
+        if (TickScenario.LATE_ID.equals(tick.id)) {
+            Thread.sleep(LATE_TICK_PAUSE_MS);
+        }
+        return tick;
+    }
+
+    /** Many times the 100 ms network buffer timeout that flushes the watermarks on their way. */
+    private static final long LATE_TICK_PAUSE_MS = 2_000;
+
     /** The scenario's ticks, parsed by the job's parser, with a watermark after each. */
     private static DataStream<TickInput> ticks(StreamExecutionEnvironment env) {
         List<KafkaInput> inputs = new ArrayList<>();
@@ -93,6 +108,9 @@ class RnnForecastFunctionITCase {
         return env.fromData(inputs, TypeInformation.of(KafkaInput.class))
                 .setParallelism(1)
                 .map(TickInputs::parse)
+                .returns(TickInput.class)
+                .setParallelism(1)
+                .map(RnnForecastFunctionITCase::pauseBeforeTheLateTick)
                 .returns(TickInput.class)
                 .setParallelism(1)
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<TickInput>forGenerator(c -> new EveryTick())

@@ -21,6 +21,9 @@ final class TickScenario {
     /** A tick as sent: its key and JSON value. */
     record Sent(String key, String json) {}
 
+    /** The id of the one tick sent far behind the watermark. */
+    static final String LATE_ID = "late";
+
     private final int keys;
     private final int steps;
     private final SyntheticTicks series = new SyntheticTicks(7);
@@ -73,7 +76,7 @@ final class TickScenario {
         }
         // Late: far behind the watermark when it arrives. The job dead-letters it; Flink drops
         // it before a process table function sees it.
-        sent.add(json(4, ts(2) + 500, "\"value\":20.0", "late"));
+        sent.add(json(4, ts(2) + 500, "\"value\":20.0", LATE_ID));
         return sent;
     }
 
