@@ -70,7 +70,25 @@ public final class Launcher implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new AssertionError("no line /" + regex + "/ within " + timeout.toSeconds() + " s:\n" + console());
+        throw new AssertionError(
+                "no line /" + regex + "/ within " + timeout.toSeconds() + " s:\n" + consoleWithThreadDump());
+    }
+
+    /**
+     * The console, after asking a process that still runs for a thread dump (SIGQUIT: the JVM
+     * prints every thread's stack to its stdout and runs on), so a test that gave up on it says
+     * what it was doing.
+     */
+    private String consoleWithThreadDump() {
+        if (process.isAlive()) {
+            try {
+                signal("QUIT");
+                sleep(1000);
+            } catch (Exception | AssertionError e) {
+                return console() + "\n(no thread dump: " + e + ")";
+            }
+        }
+        return console();
     }
 
     /** Sends a signal (INT, TERM, KILL) to the process, as a user's kill or Ctrl-C does. */
@@ -91,7 +109,7 @@ public final class Launcher implements AutoCloseable {
     public int awaitExit(Duration timeout) throws Exception {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("bin/inferstream (pid " + pid() + ") still runs after " + timeout.toSeconds()
-                    + " s:\n" + console());
+                    + " s:\n" + consoleWithThreadDump());
         }
         return process.exitValue();
     }
