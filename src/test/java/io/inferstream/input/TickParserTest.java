@@ -7,6 +7,7 @@ import io.inferstream.avro.Tick;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,47 @@ class TickParserTest {
         assertThat(t.ts).isEqualTo(1_700_000_000_000L);
         assertThat(t.values).containsExactly(101.5, 7.0);
         assertThat(t.id).isNull();
+    }
+
+    /**
+     * Numbers are read by Jackson's FastDoubleParser, not the JDK's: both must round every decimal
+     * text to the same double, bit for bit, through the streaming path and the tree model alike.
+     */
+    @Test
+    void shouldReadEveryNumberToTheBitAsTheJdkDoes() throws Exception {
+        List<String> texts = new ArrayList<>(List.of(
+                "0.1",
+                "101.53627481920384",
+                "2.2250738585072011e-308", // just below the smallest normal double
+                "2.2250738585072012e-308",
+                "4.9e-324",
+                "2.4703282292062328e-324", // rounds up to the smallest subnormal
+                "1.7976931348623157e308",
+                "9007199254740993", // 2^53 + 1: halfway, rounds to even
+                "0.30000000000000004",
+                "123456789012345678901234567890",
+                "1.00000000000000011102230246251565404236316680908203125", // exactly halfway
+                "1.000000000000000111022302462515654042363166809082031250000000001",
+                "-0.0"));
+        java.util.Random random = new java.util.Random(14);
+        while (texts.size() < 20_000) {
+            double d = Double.longBitsToDouble(random.nextLong());
+            if (Double.isFinite(d)) {
+                texts.add(Double.toString(d));
+                texts.add(String.format(java.util.Locale.ROOT, "%.17e", d));
+            }
+            double reading = 100 + random.nextGaussian() * 3;
+            texts.add(Double.toString(reading));
+            texts.add(String.format(java.util.Locale.ROOT, "%.20f", reading));
+        }
+        for (String text : texts) {
+            long jdk = Double.doubleToRawLongBits(Double.parseDouble(text));
+            TickParser.Parsed streamed = parse("k", "{\"ts\":1,\"values\":[" + text + "," + text + "]}");
+            TickParser.Parsed tree = TickParser.parseTree(
+                    ("{\"ts\":1,\"value\":" + text + "}").getBytes(StandardCharsets.UTF_8), new byte[] {'k'});
+            assertThat(Double.doubleToRawLongBits(streamed.values[1])).as(text).isEqualTo(jdk);
+            assertThat(Double.doubleToRawLongBits(tree.values[0])).as(text).isEqualTo(jdk);
+        }
     }
 
     @Test
