@@ -2,6 +2,8 @@ package io.inferstream.bench;
 
 import io.inferstream.config.OnnxSettings;
 import io.inferstream.inference.OnnxOptions;
+import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +12,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * What the job benchmarks share: the settings of a benchmark job, a job that runs only while its
- * outputs are awaited, and the alternation of a job with its ceiling on a noisy machine.
+ * outputs are awaited, the alternation of contenders on a noisy machine, and the scaling table.
  */
 final class BenchRuns {
 
     /** One measured run, in outputs per second. */
     interface Throughput {
         double run() throws Exception;
+    }
+
+    /** One measured run of the job at a parallelism, in outputs per second. */
+    interface AtParallelism {
+        double run(int parallelism) throws Exception;
     }
 
     /** Work done while a job runs. */
@@ -31,6 +38,14 @@ final class BenchRuns {
         }
     }
 
+    /** A contender's two runs, in outputs per second, in the order they ran. */
+    record TwoRuns(double first, double second) {
+        /** The better run; NaN where a run measured nothing, as {@link Math#max} has it. */
+        double best() {
+            return Math.max(first, second);
+        }
+    }
+
     private BenchRuns() {}
 
     /**
@@ -38,11 +53,46 @@ final class BenchRuns {
      * run-to-run noise on a small shared machine is larger than the differences being measured.
      */
     static Best alternate(Throughput job, Throughput ceiling) throws Exception {
-        double ceilingBest = ceiling.run();
-        double jobBest = job.run();
-        ceilingBest = Math.max(ceilingBest, ceiling.run());
-        jobBest = Math.max(jobBest, job.run());
-        return new Best(jobBest, ceilingBest);
+        List<TwoRuns> runs = inTurnTwice(List.of(ceiling, job));
+        return new Best(runs.get(1).best(), runs.get(0).best());
+    }
+
+    /**
+     * Runs every contender in the order given, then all of them again: alternating spreads the
+     * machine's slow spells over all contenders instead of one. Each contender's two runs, in
+     * the order given.
+     */
+    static List<TwoRuns> inTurnTwice(List<Throughput> contenders) throws Exception {
+        double[] first = new double[contenders.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = contenders.get(i).run();
+        }
+        List<TwoRuns> runs = new ArrayList<>();
+        for (int i = 0; i < first.length; i++) {
+            runs.add(new TwoRuns(first[i], contenders.get(i).run()));
+        }
+        return runs;
+    }
+
+    /**
+     * Scaling: the job at each parallelism, in turn, twice, then a Markdown table of both runs
+     * and each best against the best at the first parallelism; {@code unit} heads the run columns.
+     */
+    static void scalingTable(PrintStream out, List<Integer> parallelisms, String unit, AtParallelism job)
+            throws Exception {
+        List<Throughput> contenders = new ArrayList<>();
+        for (int p : parallelisms) {
+            contenders.add(() -> job.run(p));
+        }
+        List<TwoRuns> runs = inTurnTwice(contenders);
+        out.println();
+        out.println("| parallelism | run 1 " + unit + " | run 2 " + unit + " | best / best at the first parallelism |");
+        out.println("|---:|---:|---:|---:|");
+        double base = runs.get(0).best();
+        for (int i = 0; i < parallelisms.size(); i++) {
+            TwoRuns r = runs.get(i);
+            out.printf("| %d | %.0f | %.0f | %.2fx |%n", parallelisms.get(i), r.first(), r.second(), r.best() / base);
+        }
     }
 
     /** Starts the job wired into {@code env}, does {@code body}, and cancels the job whatever happens. */

@@ -157,21 +157,7 @@ public final class ImageBenchmark {
         out.printf("%d images in '%s'; the job as built at parallelism %s%n", images, backlog, parallelisms);
         out.println("  warm-up run (not reported):");
         backlogThroughput(backlog, batchSize, true);
-        double[][] runs = new double[parallelisms.size()][2];
-        for (int round = 0; round < 2; round++) {
-            for (int i = 0; i < parallelisms.size(); i++) {
-                runs[i][round] = backlogThroughput(backlog, batchSize, true, parallelisms.get(i));
-            }
-        }
-        out.println();
-        out.println("| parallelism | run 1 images/s | run 2 images/s | best / best at the first parallelism |");
-        out.println("|---:|---:|---:|---:|");
-        double base = Math.max(runs[0][0], runs[0][1]);
-        for (int i = 0; i < parallelisms.size(); i++) {
-            out.printf(
-                    "| %d | %.0f | %.0f | %.2fx |%n",
-                    parallelisms.get(i), runs[i][0], runs[i][1], Math.max(runs[i][0], runs[i][1]) / base);
-        }
+        BenchRuns.scalingTable(out, parallelisms, "images/s", p -> backlogThroughput(backlog, batchSize, true, p));
     }
 
     /** What a run with live model updates measured. */

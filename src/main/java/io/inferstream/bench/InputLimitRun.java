@@ -34,32 +34,21 @@ final class InputLimitRun {
     void run(String backlog, String model) throws Exception {
         out.printf("%nInput limit: a bare consumer (one thread, read_committed) over the same backlog%n");
         int ticks = bench.backlogTicks();
-        double[] fetch = new double[2];
-        double[] parse = new double[2];
-        double[] job = new double[2];
-        for (int round = 0; round < 2; round++) {
-            fetch[round] = consume(backlog, model, ticks, false);
-            parse[round] = consume(backlog, model, ticks, true);
-            job[round] = bench.jobThroughput(
-                    "job, batch " + TickBenchmark.BATCH + ":",
-                    backlog,
-                    model,
-                    TickBenchmark.BATCH,
-                    true,
-                    Map.of(),
-                    ticks);
-        }
-        double limit = Math.max(parse[0], parse[1]);
+        List<BenchRuns.TwoRuns> runs = BenchRuns.inTurnTwice(List.of(
+                () -> consume(backlog, model, ticks, false),
+                () -> consume(backlog, model, ticks, true),
+                () -> bench.backlogThroughput(backlog, model, TickBenchmark.BATCH, true)));
+        double limit = runs.get(1).best();
         out.println();
         out.println("| scenario | run 1 ticks/s | run 2 ticks/s | best, % of (i) |");
         out.println("|---|---:|---:|---:|");
-        row("(f) bare consumer, fetch only", fetch, limit);
-        row("(i) bare consumer + the job's TickDeserializer: the input limit", parse, limit);
-        row("(a) job as built, batch " + TickBenchmark.BATCH + ", exactly-once", job, limit);
+        row("(f) bare consumer, fetch only", runs.get(0), limit);
+        row("(i) bare consumer + the job's TickDeserializer: the input limit", runs.get(1), limit);
+        row("(a) job as built, batch " + TickBenchmark.BATCH + ", exactly-once", runs.get(2), limit);
     }
 
-    private void row(String what, double[] runs, double limit) {
-        out.printf("| %s | %.0f | %.0f | %.0f%% |%n", what, runs[0], runs[1], 100 * Math.max(runs[0], runs[1]) / limit);
+    private void row(String what, BenchRuns.TwoRuns runs, double limit) {
+        out.printf("| %s | %.0f | %.0f | %.0f%% |%n", what, runs.first(), runs.second(), 100 * runs.best() / limit);
     }
 
     /** Reads {@code count} records from the start of every partition: records per second, first to last. */

@@ -10,29 +10,12 @@ import java.util.Arrays;
  * An RNN cell with inference removed: it keeps every state as it is and outputs zeros, so the
  * tick job serving it measures everything but the model (the Kafka and Flink ceiling).
  */
-final class PassThroughCell implements RnnStepper {
-    private final RnnCellSpec spec;
-    private final int maxBatch;
-
-    private PassThroughCell(RnnCellSpec spec, int maxBatch) {
-        this.spec = spec;
-        this.maxBatch = maxBatch;
-    }
+record PassThroughCell(RnnCellSpec spec, int maxBatch) implements RnnStepper {
 
     /** The pass-through the tick job serves in place of its model, batching as the job's cell would. */
     static FixedModel<RnnStepper> serve(TickJobConfig config, RnnCellSpec spec) {
         int maxBatch = config.maxBatchSize;
         return new FixedModel<>("a pass-through cell (no inference)", () -> new PassThroughCell(spec, maxBatch));
-    }
-
-    @Override
-    public RnnCellSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override

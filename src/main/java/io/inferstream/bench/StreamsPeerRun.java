@@ -4,6 +4,7 @@ import io.inferstream.kafka.Topics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,57 +28,45 @@ final class StreamsPeerRun {
         out.printf("%nPeer: the same forecasting as a Kafka Streams application (exactly_once_v2, RocksDB store,"
                 + " one stream thread, own JVM -Xmx1g, measured after a warm-up instance forecast half the backlog)%n");
         int ticks = bench.backlogTicks();
-        double[][] peer = new double[MODES.size()][2];
         String[] memory = new String[MODES.size()];
-        double[] job = new double[2];
-        for (int round = 0; round < 2; round++) {
-            for (int m = 0; m < MODES.size(); m++) {
-                String[] mem = new String[1];
-                peer[m][round] = peerThroughput(backlog, model, MODES.get(m), ticks, mem);
-                memory[m] = mem[0];
-            }
-            job[round] = bench.jobThroughput(
-                    "job, batch " + TickBenchmark.BATCH + ":",
-                    backlog,
-                    model,
-                    TickBenchmark.BATCH,
-                    true,
-                    Map.of(),
-                    ticks);
+        List<BenchRuns.Throughput> contenders = new ArrayList<>();
+        for (int m = 0; m < MODES.size(); m++) {
+            int mode = m;
+            contenders.add(() -> peerThroughput(backlog, model, mode, ticks, memory));
         }
-        double jobBest = Math.max(job[0], job[1]);
+        contenders.add(() -> bench.backlogThroughput(backlog, model, TickBenchmark.BATCH, true));
+        List<BenchRuns.TwoRuns> runs = BenchRuns.inTurnTwice(contenders);
+        BenchRuns.TwoRuns job = runs.get(MODES.size());
         out.println();
         out.println("| scenario | run 1 ticks/s | run 2 ticks/s | best, % of the job's best | memory at the end |");
         out.println("|---|---:|---:|---:|---|");
         out.printf(
                 "| (a) Inferstream job as built, batch %d, exactly-once | %.0f | %.0f | 100%% | launcher JVM |%n",
-                TickBenchmark.BATCH, job[0], job[1]);
+                TickBenchmark.BATCH, job.first(), job.second());
         for (int m = 0; m < MODES.size(); m++) {
+            BenchRuns.TwoRuns peer = runs.get(m);
             out.printf(
                     "| (k%d) Kafka Streams peer, %s | %.0f | %.0f | %.0f%% | %s |%n",
-                    m + 1,
-                    MODES.get(m),
-                    peer[m][0],
-                    peer[m][1],
-                    100 * Math.max(peer[m][0], peer[m][1]) / jobBest,
-                    memory[m]);
+                    m + 1, MODES.get(m), peer.first(), peer.second(), 100 * peer.best() / job.best(), memory[m]);
         }
     }
 
-    /** One fresh peer (its own application id and state) over the backlog: forecasts per second. */
-    private double peerThroughput(String backlog, String model, String mode, int ticks, String[] memory)
-            throws Exception {
+    /**
+     * One fresh peer (its own application id and state) in {@code MODES.get(mode)} over the
+     * backlog: forecasts per second; its memory at the end goes to {@code memory[mode]}.
+     */
+    private double peerThroughput(String backlog, String model, int mode, int ticks, String[] memory) throws Exception {
         String output = "bench-peer-out-" + (++run) + "-" + System.currentTimeMillis();
         Topics.ensure(bench.bootstrap(), Map.of(output, 2, output + ".dlq", 2));
         // The peer forecasts the flush ticks too: it does not hold ticks for a watermark.
         int expected = ticks + 2;
         Path dir = bench.workDir().resolve("peer-" + run);
         OutputWatcher.Outcome outcome;
-        try (StreamsPeerProcess peer =
-                StreamsPeerProcess.start(bench.bootstrap(), backlog, output, Path.of(model), mode, dir, ticks / 2)) {
+        try (StreamsPeerProcess peer = StreamsPeerProcess.start(
+                bench.bootstrap(), backlog, output, Path.of(model), MODES.get(mode), dir, ticks / 2)) {
             outcome = OutputWatcher.await(
                     bench.bootstrap(), BenchRuns.outputTopics(output), expected, Duration.ofMinutes(10));
-            memory[0] = ProcessMemory.describe(peer.pid());
+            memory[mode] = ProcessMemory.describe(peer.pid());
             if (!outcome.complete(expected)) {
                 out.println("  the peer fell short; the end of its log:\n" + peer.logTail());
             }
@@ -85,7 +74,7 @@ final class StreamsPeerRun {
         double throughput = OutputWatcher.throughput(outcome.predictions());
         out.printf(
                 "  %-44s %8.0f ticks/s (%s; %s)%n",
-                "Kafka Streams peer, " + mode + ":", throughput, outcome.describe(expected), memory[0]);
+                "Kafka Streams peer, " + MODES.get(mode) + ":", throughput, outcome.describe(expected), memory[mode]);
         return throughput;
     }
 }

@@ -144,28 +144,17 @@ public record TickScenarios(
     private void scaling(TickBenchmark bench, String backlog, String model) throws Exception {
         var out = bench.out();
         out.printf("%nScaling: the job as built at parallelism %s over the same backlog%n", parallelisms);
-        double[][] runs = new double[parallelisms.size()][2];
-        for (int round = 0; round < 2; round++) {
-            for (int i = 0; i < parallelisms.size(); i++) {
-                int p = parallelisms.get(i);
-                runs[i][round] = bench.jobThroughput(
+        BenchRuns.scalingTable(
+                out,
+                parallelisms,
+                "ticks/s",
+                p -> bench.jobThroughput(
                         "job, parallelism " + p + ":",
                         backlog,
                         model,
                         TickBenchmark.BATCH,
                         true,
                         Map.of("parallelism", Integer.toString(p)),
-                        bench.backlogTicks());
-            }
-        }
-        out.println();
-        out.println("| parallelism | run 1 ticks/s | run 2 ticks/s | best / best at the first parallelism |");
-        out.println("|---:|---:|---:|---:|");
-        double base = Math.max(runs[0][0], runs[0][1]);
-        for (int i = 0; i < parallelisms.size(); i++) {
-            out.printf(
-                    "| %d | %.0f | %.0f | %.2fx |%n",
-                    parallelisms.get(i), runs[i][0], runs[i][1], Math.max(runs[i][0], runs[i][1]) / base);
-        }
+                        bench.backlogTicks()));
     }
 }

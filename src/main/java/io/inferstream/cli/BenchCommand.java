@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -186,8 +187,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (!what.equals("images") && !what.equals("ticks") && !what.equals("sql") && !what.equals("sql-ticks")) {
             throw new IllegalArgumentException("benchmark '" + what + "': expected images, ticks, sql or sql-ticks");
         }
-        if ((what.equals("ticks") || what.equals("sql-ticks"))
-                && (model != null || batchSizes != null || inferenceOnly)) {
+        boolean tickBench = what.equals("ticks") || what.equals("sql-ticks");
+        if (tickBench && (model != null || batchSizes != null || inferenceOnly)) {
             throw new IllegalArgumentException("--model, --batch-size and --inference-only apply to bench images;"
                     + " bench ticks measures random cells (--hidden) in the job as built, batch "
                     + TickBenchmark.BATCH);
@@ -202,9 +203,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--execution-provider " + executionProviders + " --batch-size " + batches
                     + ": expected one of each, or lists with --inference-only");
         }
-        TickBenchmark.Settings ticks = what.equals("ticks") || what.equals("sql-ticks")
-                ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys, providers.get(0))
-                : null;
+        TickBenchmark.Settings ticks =
+                tickBench ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys, providers.get(0)) : null;
         TickScenarios tickScenarios = tickScenarios();
         System.out.printf(
                 "machine: %d cores, %s %s, Java %s, %s%n",
@@ -221,11 +221,11 @@ public final class BenchCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory(RunDirs.scratch(), "bench-");
         try {
             if (bootstrap != null) {
-                run(bootstrap, dir, ticks, tickScenarios);
+                run(bootstrap, dir, ticks, tickScenarios, batches.get(0), providers.get(0));
                 return 0;
             }
             try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), 0, true)) {
-                run(broker.bootstrapServers(), dir, ticks, tickScenarios);
+                run(broker.bootstrapServers(), dir, ticks, tickScenarios, batches.get(0), providers.get(0));
             }
         } finally {
             FileTrees.deleteQuietly(dir);
@@ -233,15 +233,19 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void run(String servers, Path dir, TickBenchmark.Settings ticks, TickScenarios tickScenarios)
+    /** The chosen benchmark against {@code servers}; {@code batch} and {@code onnx} as checked in {@link #call}. */
+    private void run(
+            String servers,
+            Path dir,
+            TickBenchmark.Settings ticks,
+            TickScenarios tickScenarios,
+            int batch,
+            OnnxOptions onnx)
             throws Exception {
         if (what.equals("sql")) {
-            int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
-            new SqlBenchmark(servers, modelPath(), images, batch, providers().get(0), System.out).runAll();
+            new SqlBenchmark(servers, modelPath(), images, batch, onnx, System.out).runAll();
         } else if (ticks == null) {
-            int batch = batchSizes != null ? batchSizes.get(0) : IMAGE_BATCH;
-            ImageBenchmark bench = new ImageBenchmark(
-                    servers, modelPath(), images, batch, providers().get(0), System.out);
+            ImageBenchmark bench = new ImageBenchmark(servers, modelPath(), images, batch, onnx, System.out);
             if (tickScenarios.has(TickScenarios.SCALING)) {
                 bench.scaling(tickScenarios.parallelisms());
             } else {
@@ -265,7 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "--scenarios " + scenarios + ": bench images takes only scaling (or no --scenarios)");
         }
         return new TickScenarios(
-                new java.util.LinkedHashSet<>(names),
+                new LinkedHashSet<>(names),
                 stateKeys,
                 stateSteps,
                 heapKeys,

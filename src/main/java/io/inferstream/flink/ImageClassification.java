@@ -3,7 +3,6 @@ package io.inferstream.flink;
 import io.inferstream.config.ConfigException;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.inference.ImageModelSpec;
-import io.inferstream.inference.ModelContractException;
 import io.inferstream.inference.OnnxImageClassifier;
 import io.inferstream.records.ClassifiedImage;
 import io.inferstream.records.ImageTask;
@@ -156,15 +155,11 @@ public final class ImageClassification {
          */
         public ImageClassification build() {
             ImageJobConfig checked = checkedConfig(ImageJobConfig::forTransformation);
-            ImageModelSpec spec;
-            try {
-                spec = OnnxImageClassifier.inspect(
-                        ModelFiles.read(checked.modelPath),
-                        checked.modelOverrides,
-                        RnnForecasting.inspectionOptions(inspectFor, checked.onnx));
-            } catch (ModelContractException e) {
-                throw misfit(checked.modelPath, "image classifier", e);
-            }
+            ImageModelSpec spec = inspected(
+                    checked.modelPath,
+                    checked.onnx,
+                    "image classifier",
+                    (model, onnx) -> OnnxImageClassifier.inspect(model, checked.modelOverrides, onnx));
             if (checked.topK > spec.numClasses()) {
                 ConfigException tooMany = ConfigException.of(
                         "output.top-k", checked.topK, "at most the model's " + spec.numClasses() + " classes");

@@ -2,10 +2,7 @@ package io.inferstream.flink;
 
 import io.inferstream.config.ConfigException;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.ModelContractException;
-import io.inferstream.inference.OnnxOptions;
 import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.OnnxSessions;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.inference.RnnStepper;
 import io.inferstream.records.DeadLetterRecord;
@@ -19,7 +16,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The keyed RNN forecasting transformation for a user's own DataStream job, as the tick job runs
@@ -110,15 +106,6 @@ public final class RnnForecasting {
         return spec;
     }
 
-    /** Options model checks run with when the builder knows no environment: as on a cluster client. */
-    static OnnxOptions inspectionOptions(StreamExecutionEnvironment env, OnnxOptions onnx) {
-        if (env != null) {
-            return JobEnvironments.inspectionOptions(env, onnx);
-        }
-        OnnxSessions.checkProvider(onnx);
-        return onnx.onCpu();
-    }
-
     /**
      * Collects the transformation's settings; {@link #build()} checks them all and the model, so a
      * misconfigured transformation fails where the job is built, naming the setter, the key, the
@@ -191,15 +178,11 @@ public final class RnnForecasting {
          */
         public RnnForecasting build() {
             TickJobConfig checked = checkedConfig(TickJobConfig::forTransformation);
-            RnnCellSpec spec;
-            try {
-                spec = OnnxRnnCell.inspect(
-                        ModelFiles.read(checked.modelPath),
-                        checked.modelOverrides,
-                        inspectionOptions(inspectFor, checked.onnx));
-            } catch (ModelContractException e) {
-                throw misfit(checked.modelPath, "RNN-cell", e);
-            }
+            RnnCellSpec spec = inspected(
+                    checked.modelPath,
+                    checked.onnx,
+                    "RNN-cell",
+                    (model, onnx) -> OnnxRnnCell.inspect(model, checked.modelOverrides, onnx));
             return new RnnForecasting(checked, spec, updates, assignWatermarks, cell.apply(checked, spec), uidPrefix);
         }
     }

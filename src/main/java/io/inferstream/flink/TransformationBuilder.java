@@ -1,9 +1,13 @@
 package io.inferstream.flink;
 
 import io.inferstream.config.ConfigException;
+import io.inferstream.inference.ModelBytes;
 import io.inferstream.inference.ModelContractException;
+import io.inferstream.inference.OnnxOptions;
+import io.inferstream.inference.OnnxSessions;
 import io.inferstream.records.ModelUpdateRecord;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -11,7 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * What the builders of {@link RnnForecasting} and {@link ImageClassification} share: the settings
  * their setters collect, live model updates, the environment the model is inspected for, the uid
- * prefix, and the checks of {@code build()} that do not depend on the model's contract.
+ * prefix, and the checks of {@code build()}: the settings, and the model against its contract.
  *
  * @param <B> the concrete builder, returned by every setter
  * @param <C> the job configuration the settings are read into
@@ -94,17 +98,36 @@ public abstract class TransformationBuilder<B extends TransformationBuilder<B, C
     }
 
     /**
-     * A model that does not fit {@code contract}, as the builder reports it: with the setter that
-     * named the model; as it was for the shipped job's configuration.
+     * The model at {@code modelPath} read and checked by {@code inspect} against {@code contract},
+     * with {@code onnx} as tasks of the {@link #inspectFor} environment will open it; a misfit is
+     * reported with the setter that named the model, as it was for the shipped job's configuration.
      */
-    ModelContractException misfit(String modelPath, String contract, ModelContractException e) {
-        if (config != null) {
-            return e;
+    <S> S inspected(
+            String modelPath, OnnxOptions onnx, String contract, BiFunction<ModelBytes, OnnxOptions, S> inspect) {
+        try {
+            return inspect.apply(ModelFiles.read(modelPath), inspectionOptions(inspectFor, onnx));
+        } catch (ModelContractException e) {
+            if (config != null) {
+                throw e;
+            }
+            // The shapes are in the message; the builder adds which model and which contract.
+            throw new ModelContractException(
+                    name + ": modelPath(" + modelPath + ") does not fit the " + contract + " contract: "
+                            + e.getMessage(),
+                    e);
         }
-        // The shapes are in the message; the builder adds which model and which contract.
-        return new ModelContractException(
-                name + ": modelPath(" + modelPath + ") does not fit the " + contract + " contract: " + e.getMessage(),
-                e);
+    }
+
+    /**
+     * Options model checks run with: as tasks of {@code env} will open the model; without an
+     * environment, as on a cluster client.
+     */
+    private static OnnxOptions inspectionOptions(StreamExecutionEnvironment env, OnnxOptions onnx) {
+        if (env != null) {
+            return JobEnvironments.inspectionOptions(env, onnx);
+        }
+        OnnxSessions.checkProvider(onnx);
+        return onnx.onCpu();
     }
 
     /** A refused setting, naming the setter that set it where there was one. */
