@@ -1,5 +1,6 @@
 package io.inferstream.bench;
 
+import io.inferstream.config.ConfigException;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.demo.rnn.DemoRnnTrainer;
 import io.inferstream.demo.rnn.SyntheticTicks;
@@ -106,6 +107,26 @@ public final class TickBenchmark {
     public TickBenchmark withJobSettings(Map<String, String> values) {
         this.jobSettings = Map.copyOf(values);
         return this;
+    }
+
+    /**
+     * Fails, naming the setting, where the tick job would refuse {@code values} on top of a
+     * benchmark job's own settings: checked before a broker starts and a backlog is written.
+     */
+    public static void checkJobSettings(Map<String, String> values) {
+        Map<String, Object> job = BenchRuns.jobSettings(
+                "localhost:9092", "input", "output", "models/sensor-esn.onnx", BATCH, OnnxOptions.CPU);
+        job.putAll(values);
+        try {
+            TickJobConfig.from(job);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--set " + values + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #withJobSettings} gave every job. */
+    Map<String, String> jobSettings() {
+        return jobSettings;
     }
 
     /** One hidden size's results, in ticks per second. */

@@ -17,8 +17,6 @@ import java.util.Set;
  * @param latencyRates ticks per second of the latency runs
  * @param latencySeconds length of each latency run
  * @param parallelisms of scenario scaling
- * @param stateFlink Flink settings of both runs of scenario state, as the job's {@code flink.*}
- *     keys take them (without that prefix): RocksDB options to compare against the defaults
  */
 public record TickScenarios(
         Set<String> names,
@@ -27,8 +25,7 @@ public record TickScenarios(
         int heapKeys,
         List<Integer> latencyRates,
         int latencySeconds,
-        List<Integer> parallelisms,
-        Map<String, String> stateFlink) {
+        List<Integer> parallelisms) {
     /** The job table at each hidden size: (a) job, (b) pass-through, (c) ONNX alone, (d) batch 1. */
     public static final String JOB = "job";
     /** A RocksDB checkpoint of --checkpoint-keys keys. */
@@ -82,28 +79,8 @@ public record TickScenarios(
         if (parallelisms.isEmpty() || parallelisms.stream().anyMatch(p -> p < 1 || p > 64)) {
             throw new IllegalArgumentException("--parallelism " + parallelisms + ": expected each between 1 and 64");
         }
-        for (String key : stateFlink.keySet()) {
-            if (key.isBlank() || key.startsWith("flink.")) {
-                throw new IllegalArgumentException("--state-flink " + key + "=" + stateFlink.get(key)
-                        + ": expected a Flink configuration key without the flink. prefix, such as"
-                        + " state.backend.rocksdb.use-bloom-filter");
-            }
-        }
         latencyRates = List.copyOf(latencyRates);
         parallelisms = List.copyOf(parallelisms);
-        stateFlink = Map.copyOf(stateFlink);
-    }
-
-    /** The scenarios with no Flink settings of their own for scenario state. */
-    public TickScenarios(
-            Set<String> names,
-            int stateKeys,
-            int stateSteps,
-            int heapKeys,
-            List<Integer> latencyRates,
-            int latencySeconds,
-            List<Integer> parallelisms) {
-        this(names, stateKeys, stateSteps, heapKeys, latencyRates, latencySeconds, parallelisms, Map.of());
     }
 
     /** Whether scenario {@code name} was chosen. */
@@ -134,7 +111,7 @@ public record TickScenarios(
     /** The scenarios that write their own input. */
     void runOwnInputs(TickBenchmark bench, String model) throws Exception {
         if (has(STATE)) {
-            new TickStateRun(bench).run(model, stateKeys, stateSteps, heapKeys, stateFlink);
+            new TickStateRun(bench).run(model, stateKeys, stateSteps, heapKeys);
         }
         if (has(LATENCY)) {
             new TickLatencyRun(bench).run(model, latencyRates, latencySeconds);

@@ -52,8 +52,8 @@ final class TickStateRun {
             CheckpointStatistics.Summary periodic,
             String memory) {}
 
-    /** Both runs, each with the Flink settings {@code flink} on top of the job's own. */
-    void run(String model, int stateKeys, int stateSteps, int heapKeys, Map<String, String> flink) throws Exception {
+    /** Both runs, each with the benchmark's job settings ({@code --set}) on top of the job's own. */
+    void run(String model, int stateKeys, int stateSteps, int heapKeys) throws Exception {
         int ticks = stateKeys * stateSteps;
         int heapSteps = ticks / heapKeys;
         // No more to a second than either run has keys: a key never has two ticks at one event time.
@@ -62,12 +62,12 @@ final class TickStateRun {
                 "%nState: %d ticks, RocksDB at %d keys x %d steps against the heap at %d keys x %d steps,"
                         + " both %d ticks per event-time second%n",
                 ticks, stateKeys, stateSteps, heapKeys, heapSteps, perSecond);
-        if (!flink.isEmpty()) {
-            out.printf("Flink settings of both runs: %s%n", new TreeMap<>(flink));
+        if (!bench.jobSettings().isEmpty()) {
+            out.printf("Job settings of both runs (--set): %s%n", new TreeMap<>(bench.jobSettings()));
         }
         List<Result> results = new ArrayList<>();
-        results.add(run(model, "hashmap", heapKeys, heapSteps, perSecond, flink));
-        results.add(run(model, "rocksdb", stateKeys, stateSteps, perSecond, flink));
+        results.add(run(model, "hashmap", heapKeys, heapSteps, perSecond));
+        results.add(run(model, "rocksdb", stateKeys, stateSteps, perSecond));
         out.println();
         out.println("ticks/s: forecasts between the first and the last one a read_committed consumer saw;"
                 + " from start: from the job's submission to the last forecast.");
@@ -100,8 +100,7 @@ final class TickStateRun {
         }
     }
 
-    private Result run(String model, String backend, int keys, int steps, int perSecond, Map<String, String> flink)
-            throws Exception {
+    private Result run(String model, String backend, int keys, int steps, int perSecond) throws Exception {
         String input = "bench-ticks-state-" + backend + "-" + System.currentTimeMillis();
         Topics.ensure(bench.bootstrap(), Map.of(input, 2));
         long start = System.currentTimeMillis();
@@ -112,7 +111,6 @@ final class TickStateRun {
         String output = bench.nextOutputTopic();
         Map<String, Object> values = bench.settings(input, output, model, TickBenchmark.BATCH);
         values.put("state.backend", backend);
-        flink.forEach((key, value) -> values.put("flink." + key, value));
         TickJobConfig cfg = TickJobConfig.from(values);
         int restPort = LocalPorts.free();
         StreamExecutionEnvironment env =

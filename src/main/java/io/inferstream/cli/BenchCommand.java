@@ -126,7 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--set",
             paramLabel = "KEY=VALUE",
             description = "ticks: a job setting (a key of jobs/tick-forecaster.yaml, kafka.properties.*, flink.*) for"
-                    + " every job the benchmark runs, e.g. --set kafka.properties.batch.size=16384; repeatable.")
+                    + " every job the benchmark runs, e.g. --set kafka.properties.batch.size=16384 or --set"
+                    + " flink.state.backend.rocksdb.use-bloom-filter=true; repeatable; checked before a broker starts.")
     Map<String, String> jobSettings = new LinkedHashMap<>();
 
     @Option(
@@ -165,13 +166,6 @@ public final class BenchCommand implements Callable<Integer> {
     int heapKeys;
 
     @Option(
-            names = "--state-flink",
-            split = ",",
-            description = "ticks, scenario state: Flink settings of both runs, as the job's flink.* keys take them"
-                    + " (KEY=VALUE,...; e.g. state.backend.rocksdb.use-bloom-filter=true); default: none.")
-    Map<String, String> stateFlink;
-
-    @Option(
             names = "--latency-rates",
             split = ",",
             defaultValue = "10000,100000",
@@ -206,6 +200,12 @@ public final class BenchCommand implements Callable<Integer> {
         TickBenchmark.Settings ticks =
                 tickBench ? new TickBenchmark.Settings(keys, steps, hidden, checkpointKeys, providers.get(0)) : null;
         TickScenarios tickScenarios = tickScenarios();
+        if (!jobSettings.isEmpty()) {
+            if (!what.equals("ticks")) {
+                throw new IllegalArgumentException("--set " + jobSettings.keySet() + ": applies to bench ticks only");
+            }
+            TickBenchmark.checkJobSettings(jobSettings);
+        }
         System.out.printf(
                 "machine: %d cores, %s %s, Java %s, %s%n",
                 Runtime.getRuntime().availableProcessors(),
@@ -275,8 +275,7 @@ public final class BenchCommand implements Callable<Integer> {
                 heapKeys,
                 latencyRates,
                 latencySeconds,
-                parallelisms,
-                stateFlink != null ? stateFlink : Map.of());
+                parallelisms);
     }
 
     private String modelPath() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -40,38 +39,6 @@ class TickScenariosTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--heap-keys 7")
                 .hasMessageContaining("3000");
-    }
-
-    @Test
-    void shouldRefuseAStateFlinkKeyWithTheJobsPrefix() {
-        assertThatThrownBy(() -> new TickScenarios(
-                        Set.of("state"),
-                        100,
-                        2,
-                        10,
-                        List.of(1),
-                        1,
-                        List.of(1),
-                        Map.of("flink.state.backend.rocksdb.use-bloom-filter", "true")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--state-flink flink.state.backend.rocksdb.use-bloom-filter=true")
-                .hasMessageContaining("without the flink. prefix");
-    }
-
-    @Test
-    void shouldKeepStateFlinkSettingsAndDefaultToNone() {
-        assertThat(of(Set.of("state"), 100, 2, 10).stateFlink()).isEmpty();
-        assertThat(new TickScenarios(
-                                Set.of("state"),
-                                100,
-                                2,
-                                10,
-                                List.of(1),
-                                1,
-                                List.of(1),
-                                Map.of("state.backend.rocksdb.use-bloom-filter", "true"))
-                        .stateFlink())
-                .containsEntry("state.backend.rocksdb.use-bloom-filter", "true");
     }
 
     @Test

@@ -138,19 +138,23 @@ class InferstreamCliTest {
     }
 
     @Test
-    void shouldRefuseAStateFlinkKeyWithTheJobsPrefixBeforeABrokerStarts() {
-        String[] result = run(
-                "bench",
-                "ticks",
-                "--scenarios",
-                "state",
-                "--state-flink",
-                "flink.execution.checkpointing.interval=10 s");
+    void shouldRefuseABenchSettingTheJobWouldRefuseBeforeABrokerStarts() {
+        String[] unknown = run("bench", "ticks", "--scenarios", "state", "--set", "state.backend.rocksdb.bloom=true");
 
-        assertThat(result[0]).isEqualTo("2");
-        assertThat(result[2])
-                .contains("--state-flink flink.execution.checkpointing.interval=10 s")
-                .contains("without the flink. prefix");
+        assertThat(unknown[0]).isEqualTo("2");
+        assertThat(unknown[2])
+                .contains("--set {state.backend.rocksdb.bloom=true}: unknown configuration key"
+                        + " 'state.backend.rocksdb.bloom' for tick-forecaster");
+
+        String[] badValue = run("bench", "ticks", "--set", "batch.max-size=many");
+
+        assertThat(badValue[0]).isEqualTo("2");
+        assertThat(badValue[2]).contains("batch.max-size = 'many': expected an integer");
+
+        String[] elsewhere = run("bench", "images", "--set", "batch.max-size=8");
+
+        assertThat(elsewhere[0]).isEqualTo("2");
+        assertThat(elsewhere[2]).contains("--set [batch.max-size]: applies to bench ticks only");
     }
 
     @Test
