@@ -9,6 +9,7 @@ import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.Launcher;
 import io.inferstream.testing.TinyRnnCell;
+import io.inferstream.testing.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,20 +267,10 @@ class RunRestartITCase {
 
     /** Reads the committed forecasts from the start until there are {@code count} or the time is up. */
     private static void readUntil(String topic, List<TickPrediction> into, int count, Duration timeout) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
         List<TickPrediction> all = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (all.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    all.add((TickPrediction) RecordDecoder.decodeAvro(record.value()));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> record :
+                TopicReader.committed(KAFKA.clientProperties()).read(List.of(topic), count, timeout, Duration.ZERO)) {
+            all.add((TickPrediction) RecordDecoder.decodeAvro(record.value()));
         }
         if (count != Integer.MAX_VALUE) {
             assertThat(all.size()).as("committed forecasts on %s", topic).isGreaterThanOrEqualTo(count);

@@ -17,6 +17,7 @@ import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.OfflineForecasts;
 import io.inferstream.testing.TinyRnnCell;
+import io.inferstream.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,16 +25,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,44 +199,34 @@ class ForecastAnomalyKafkaITCase {
     }
 
     private static Result collect(TickJobConfig cfg, int expected) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
         Map<String, List<String>> forecasts = new TreeMap<>();
         Map<String, List<TickPrediction>> records = new TreeMap<>();
         List<String> alerts = new ArrayList<>();
         List<String> flagged = new ArrayList<>();
-        int count = 0;
-        long deadline = System.currentTimeMillis() + 120_000;
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(cfg.common.outputTopic, cfg.forecast.alertsTopic));
-            // Read until every forecast arrived, then 3 s more: anything extra would be a duplicate.
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    TickPrediction p = (TickPrediction) RecordDecoder.decodeAvro(record.value());
-                    String at = p.getKey() + "@" + p.getStep();
-                    if (record.topic().equals(cfg.forecast.alertsTopic)) {
-                        alerts.add(at);
-                        continue;
-                    }
-                    count++;
-                    forecasts
-                            .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
-                            .add(TickPrediction.newBuilder(p)
-                                    .setPredictedAt(java.time.Instant.EPOCH)
-                                    .build()
-                                    .toString());
-                    records.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p);
-                    if (p.getAnomaly()) {
-                        flagged.add(at);
-                    }
-                }
-                if (quietUntil == Long.MAX_VALUE && count >= expected) {
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
+        String alertsTopic = cfg.forecast.alertsTopic;
+        // Read until every forecast arrived (alerts aside), then a while more: anything extra would be a duplicate.
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.committed(KAFKA.clientProperties())
+                .counting(r -> !r.topic().equals(alertsTopic))
+                .read(
+                        List.of(cfg.common.outputTopic, alertsTopic),
+                        expected,
+                        Duration.ofSeconds(120),
+                        TopicReader.REPEAT_WINDOW)) {
+            TickPrediction p = (TickPrediction) RecordDecoder.decodeAvro(record.value());
+            String at = p.getKey() + "@" + p.getStep();
+            if (record.topic().equals(alertsTopic)) {
+                alerts.add(at);
+                continue;
+            }
+            forecasts
+                    .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+                    .add(TickPrediction.newBuilder(p)
+                            .setPredictedAt(java.time.Instant.EPOCH)
+                            .build()
+                            .toString());
+            records.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p);
+            if (p.getAnomaly()) {
+                flagged.add(at);
             }
         }
         alerts.sort(null);

@@ -17,6 +17,7 @@ import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.TinyRnnCell;
+import io.inferstream.testing.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
@@ -38,7 +38,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,12 +268,7 @@ class ModelUpdateKafkaITCase {
         int total;
 
         Reader(List<String> topics) {
-            Properties props = KAFKA.clientProperties();
-            props.put("group.id", "reader-" + System.nanoTime());
-            props.put("auto.offset.reset", "earliest");
-            props.put("isolation.level", "read_committed");
-            consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(topics);
+            consumer = TopicReader.committed(KAFKA.clientProperties()).subscribe(topics);
         }
 
         void pollOnce() {

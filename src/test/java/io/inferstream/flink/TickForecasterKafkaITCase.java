@@ -8,13 +8,14 @@ import io.inferstream.config.TickJobConfig;
 import io.inferstream.inference.OnnxRnnCell;
 import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
-import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
 import io.inferstream.testing.FailOnceAfterCheckpoint;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
+import io.inferstream.testing.JobOutput;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.TinyRnnCell;
+import io.inferstream.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,16 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,7 +128,21 @@ class TickForecasterKafkaITCase {
                 topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private record Result(int count, List<String> ids, Map<String, List<String>> forecasts, List<String> deadReasons) {}
+    private record Result(int count, List<String> ids, Map<String, List<String>> forecasts, List<String> deadReasons) {
+        static Result of(JobOutput<TickPrediction> out) {
+            List<String> ids = new ArrayList<>();
+            Map<String, List<String>> forecasts = new TreeMap<>();
+            for (TickPrediction p : out.predictions()) {
+                ids.add(p.getId());
+                forecasts
+                        .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+                        .add(p.getEventTime().toEpochMilli() + "@" + p.getStep() + "=" + p.getOutputs());
+            }
+            List<String> dead =
+                    out.deadLetters().stream().map(DeadLetter::getReason).toList();
+            return new Result(ids.size(), ids, forecasts, dead);
+        }
+    }
 
     private Result run(Path model, String input, String name, FailOnceAfterCheckpoint<TickInput> failure, int ticks)
             throws Exception {
@@ -156,47 +167,13 @@ class TickForecasterKafkaITCase {
         JobClient job = env.executeAsync("tick failover it " + name);
         try {
             int expected = ticks - 2; // every tick but the two flush ticks comes out somewhere
-            return collect(List.of(output, dlq), expected);
+            // Read until everything arrived, then a while more: anything extra would be a duplicate.
+            return Result.of(JobOutput.decode(
+                    TopicReader.committed(KAFKA.clientProperties())
+                            .read(List.of(output, dlq), expected, Duration.ofSeconds(120), TopicReader.REPEAT_WINDOW),
+                    TickPrediction.class));
         } finally {
             job.cancel().get();
         }
-    }
-
-    private static Result collect(List<String> topics, int expected) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<String> ids = new ArrayList<>();
-        Map<String, List<String>> forecasts = new TreeMap<>();
-        List<String> dead = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 120_000;
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
-            // Read until everything arrived, then 3 s more: anything extra would be a duplicate.
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Object value = RecordDecoder.decodeAvro(record.value());
-                    if (value instanceof TickPrediction p) {
-                        ids.add(p.getId());
-                        forecasts
-                                .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
-                                .add(p.getEventTime().toEpochMilli() + "@" + p.getStep() + "=" + p.getOutputs());
-                    } else {
-                        if (!(value instanceof DeadLetter)) {
-                            throw new AssertionError("unexpected record on " + record.topic() + ": "
-                                    + RecordDecoder.describe(record.value()));
-                        }
-                        dead.add(((DeadLetter) value).getReason());
-                    }
-                }
-                if (quietUntil == Long.MAX_VALUE && ids.size() + dead.size() >= expected) {
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
-            }
-        }
-        return new Result(ids.size(), ids, forecasts, dead);
     }
 }

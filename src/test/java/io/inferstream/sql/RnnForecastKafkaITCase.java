@@ -10,6 +10,7 @@ import io.inferstream.flink.TickJobPipeline;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,10 +36,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -298,35 +296,27 @@ class RnnForecastKafkaITCase {
 
     /** Reads committed records until the expected number arrived, then 3 s more: anything extra is a duplicate. */
     private static Output collect(String output, String dlq, int expected) throws Exception {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
         Map<String, List<String>> forecasts = new TreeMap<>();
         List<String> ids = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 40_000;
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(output, dlq));
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode node = JSON.readTree(record.value());
-                    if (record.topic().equals(dlq)) {
-                        rejections.add(node.get("reason").asText());
-                        continue;
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.committed(KAFKA.clientProperties())
+                // The failover run fails its job only once it has seen forecasts committed.
+                .onEachRecord(record -> {
+                    if (!record.topic().equals(dlq)) {
+                        InjectFailure.COMMITTED.set(true);
                     }
-                    InjectFailure.COMMITTED.set(true);
-                    ids.add(node.get("id").asText());
-                    forecasts
-                            .computeIfAbsent(node.get("key").asText(), k -> new ArrayList<>())
-                            .add(describe(node));
-                }
-                if (quietUntil == Long.MAX_VALUE && ids.size() + rejections.size() >= expected) {
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
+                })
+                .read(List.of(output, dlq), expected, Duration.ofSeconds(40), TopicReader.REPEAT_WINDOW);
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            JsonNode node = JSON.readTree(record.value());
+            if (record.topic().equals(dlq)) {
+                rejections.add(node.get("reason").asText());
+                continue;
             }
+            ids.add(node.get("id").asText());
+            forecasts
+                    .computeIfAbsent(node.get("key").asText(), k -> new ArrayList<>())
+                    .add(describe(node));
         }
         forecasts.values().forEach(list -> list.sort(null));
         return new Output(forecasts, ids, rejections);
