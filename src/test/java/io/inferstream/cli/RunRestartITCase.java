@@ -8,11 +8,11 @@ import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.Launcher;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
 import io.inferstream.testing.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,12 +221,7 @@ class RunRestartITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
             for (int s = 0; s < STEPS; s++) {
                 for (int k = 0; k < KEYS; k++) {
-                    send(
-                            producer,
-                            topic,
-                            null,
-                            key(k),
-                            String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value(k, s)));
+                    TickRecords.send(producer, topic, null, key(k), TickRecords.json(1000 + s * STEP_MS, value(k, s)));
                     produced.incrementAndGet();
                 }
                 producer.flush();
@@ -241,17 +235,9 @@ class RunRestartITCase {
     /** A tick per partition far ahead of the others: the watermark releases every real tick. */
     private static void flush(String topic) {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
-            for (int p = 0; p < 2; p++) {
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + (1000 + STEPS * STEP_MS * 10) + ",\"value\":0}");
-            }
+            TickRecords.sendFlushTicks(producer, topic, 2, 1000 + STEPS * STEP_MS * 10);
             producer.flush();
         }
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static long producedPidOf(Path console) throws Exception {

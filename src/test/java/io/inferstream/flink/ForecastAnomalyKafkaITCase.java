@@ -16,9 +16,9 @@ import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.OfflineForecasts;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
 import io.inferstream.testing.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,28 +129,15 @@ class ForecastAnomalyKafkaITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
             for (int step = 0; step < STEPS; step++) {
                 for (int k = 0; k < KEYS; k++) {
-                    send(
-                            producer,
-                            topic,
-                            null,
-                            key(k),
-                            String.format(
-                                    Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1_000_000 + step * 1000L, value(k, step)));
+                    TickRecords.send(
+                            producer, topic, null, key(k), TickRecords.json(1_000_000 + step * 1000L, value(k, step)));
                     sent++;
                 }
             }
-            for (int p = 0; p < 2; p++) {
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + (1_000_000 + STEPS * 10_000L) + ",\"value\":0}");
-            }
+            TickRecords.sendFlushTicks(producer, topic, 2, 1_000_000 + STEPS * 10_000L);
             producer.flush();
             return sent;
         }
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private TickJobConfig config(Path model, String input, String name) {

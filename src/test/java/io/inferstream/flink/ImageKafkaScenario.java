@@ -8,6 +8,7 @@ import io.inferstream.avro.ImageEvent;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.demo.cnn.SampleImages;
+import io.inferstream.local.KafkaClients;
 import io.inferstream.testing.JobOutput;
 import io.inferstream.testing.OfflineClassifier;
 import io.inferstream.testing.TopicReader;
@@ -32,7 +33,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The image job end to end through a real Kafka broker: raw PNGs, Avro ImageEvents and garbage
@@ -69,7 +69,7 @@ final class ImageKafkaScenario {
         SampleImages samples = SampleImages.loadBundled();
         List<ProducerRecord<byte[], byte[]>> garbage = garbage();
         int avroEvents = 50;
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
             for (int i = 0; i < samples.size(); i++) {
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                         input(), SampleImages.key(i).getBytes(StandardCharsets.UTF_8), samples.png(i));
@@ -221,12 +221,5 @@ final class ImageKafkaScenario {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("acks", "all");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

@@ -13,6 +13,7 @@ import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +35,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -183,12 +182,12 @@ class InstanceFenceKafkaITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
             for (long step = 0; feeding.get(); step++) {
                 for (int k = 0; k < KEYS; k++) {
-                    String json = String.format(
-                            Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + step * 100, Math.sin(0.3 * step + k));
-                    producer.send(new ProducerRecord<>(
+                    TickRecords.send(
+                            producer,
                             topic,
-                            ("key-" + k).getBytes(StandardCharsets.UTF_8),
-                            json.getBytes(StandardCharsets.UTF_8)));
+                            null,
+                            "key-" + k,
+                            TickRecords.json(1000 + step * 100, Math.sin(0.3 * step + k)));
                 }
                 Thread.sleep(20);
             }

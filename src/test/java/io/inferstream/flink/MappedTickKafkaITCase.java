@@ -13,8 +13,8 @@ import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobOutput;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.PyTorchFixtures;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,7 +219,7 @@ class MappedTickKafkaITCase {
                 int partition = json.contains("flush-1")
                         ? 1
                         : Math.floorMod(seriesOf(json).hashCode(), PARTITIONS);
-                producer.send(new ProducerRecord<>(topic, partition, null, json.getBytes(StandardCharsets.UTF_8)));
+                TickRecords.send(producer, topic, partition, null, json);
             }
             producer.flush();
         }

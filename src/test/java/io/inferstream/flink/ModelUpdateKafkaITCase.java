@@ -16,6 +16,7 @@ import io.inferstream.testing.FailOnceAfterCheckpoint;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
 import io.inferstream.testing.TopicReader;
 import java.io.PrintWriter;
@@ -86,7 +87,8 @@ class ModelUpdateKafkaITCase {
             produceSteps(producer, input, 0, STEPS);
             reader.awaitForecasts(KEYS * STEPS);
 
-            send(producer, updates, null, "{\"job\":\"" + JOB + "\",\"uri\":\"" + broken + "\",\"version\":\"bad\"}");
+            String update = "{\"job\":\"" + JOB + "\",\"uri\":\"" + broken + "\",\"version\":\"bad\"}";
+            producer.send(new ProducerRecord<>(updates, update.getBytes(StandardCharsets.UTF_8)));
             reader.awaitStatuses(s -> s.getStatus().equals("REFUSED"), 2);
             produceSteps(producer, input, STEPS, STEPS + 2);
             reader.awaitForecasts(KEYS * (STEPS + 2));
@@ -234,28 +236,11 @@ class ModelUpdateKafkaITCase {
     private static void produceSteps(KafkaProducer<byte[], byte[]> producer, String topic, int from, int to) {
         for (int s = from; s < to; s++) {
             for (int k = 0; k < KEYS; k++) {
-                send(
-                        producer,
-                        topic,
-                        null,
-                        key(k),
-                        String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value(k, s)));
+                TickRecords.send(producer, topic, null, key(k), TickRecords.json(1000 + s * STEP_MS, value(k, s)));
             }
         }
-        for (int p = 0; p < 2; p++) {
-            send(producer, topic, p, "flush-" + p, "{\"ts\":" + (1000 + (to - 1) * STEP_MS + 600) + ",\"value\":0}");
-        }
+        TickRecords.sendFlushTicks(producer, topic, 2, 1000 + (to - 1) * STEP_MS + 600);
         producer.flush();
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String json) {
-        producer.send(new ProducerRecord<>(topic, partition, null, json.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Reads committed forecasts (by key, in order) and model statuses. */

@@ -14,9 +14,9 @@ import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.JobOutput;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
 import io.inferstream.testing.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +91,7 @@ class TickForecasterKafkaITCase {
             for (int step = 0; step < STEPS; step++) {
                 if (step == STEPS / 2) {
                     for (int p = 0; p < 2; p++) {
-                        send(producer, topic, p, "micros-" + p, "{\"ts\":1700000003000000,\"value\":0}");
+                        TickRecords.send(producer, topic, p, "micros-" + p, "{\"ts\":1700000003000000,\"value\":0}");
                     }
                 }
                 for (int k = 0; k < KEYS; k++) {
@@ -100,32 +99,17 @@ class TickForecasterKafkaITCase {
                     int s = k % 3 == 0 ? (step % 2 == 0 ? step + 1 : step - 1) : step;
                     String key = String.format(Locale.ROOT, "key-%03d", k);
                     double value = Math.sin(0.3 * s + k) + 0.01 * k;
-                    send(
-                            producer,
-                            topic,
-                            null,
-                            key,
-                            String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value));
+                    TickRecords.send(producer, topic, null, key, TickRecords.json(1000 + s * STEP_MS, value));
                     sent++;
                 }
             }
-            send(producer, topic, null, "bad-1", "{\"ts\":1500,\"value\":NaN}");
-            send(producer, topic, null, "bad-2", "{\"ts\":1500,\"values\":[1,2]}");
-            send(producer, topic, null, "bad-3", "{\"ts\":");
-            long end = 1000 + STEPS * STEP_MS * 10;
-            for (int p = 0; p < 2; p++) {
-                // Moves each partition's watermark past every real tick; itself never released.
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + end + ",\"value\":0}");
-            }
+            TickRecords.send(producer, topic, null, "bad-1", "{\"ts\":1500,\"value\":NaN}");
+            TickRecords.send(producer, topic, null, "bad-2", "{\"ts\":1500,\"values\":[1,2]}");
+            TickRecords.send(producer, topic, null, "bad-3", "{\"ts\":");
+            TickRecords.sendFlushTicks(producer, topic, 2, 1000 + STEPS * STEP_MS * 10);
             producer.flush();
             return sent + 3 + 2 + 2;
         }
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private record Result(int count, List<String> ids, Map<String, List<String>> forecasts, List<String> deadReasons) {

@@ -10,15 +10,14 @@ import io.inferstream.flink.TickJobPipeline;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +36,6 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,28 +173,23 @@ class RnnForecastKafkaITCase {
             for (int step = 0; step < STEPS; step++) {
                 for (int k = 0; k < KEYS; k++) {
                     int s = k % 3 == 0 ? (step % 2 == 0 ? step + 1 : step - 1) : step;
-                    String json = String.format(
-                            Locale.ROOT, "{\"ts\":%d,\"value\":%s}", series.timestamp(s), series.value(k, s));
-                    send(producer, topic, null, SyntheticTicks.key(k), json);
+                    TickRecords.send(
+                            producer,
+                            topic,
+                            null,
+                            SyntheticTicks.key(k),
+                            TickRecords.json(series.timestamp(s), series.value(k, s)));
                     sent++;
                 }
             }
             // At the newest time so far: a late tick would be dropped by SQL before any other check.
-            send(producer, topic, null, "bad-1", "{\"ts\":" + series.timestamp(STEPS - 1) + ",\"values\":[1,2]}");
-            send(producer, topic, null, "bad-2", "{\"ts\":");
-            long end = series.timestamp(STEPS + 20);
-            for (int p = 0; p < 2; p++) {
-                // Moves each partition's watermark past every real tick; itself never released.
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + end + ",\"value\":0}");
-            }
+            TickRecords.send(
+                    producer, topic, null, "bad-1", "{\"ts\":" + series.timestamp(STEPS - 1) + ",\"values\":[1,2]}");
+            TickRecords.send(producer, topic, null, "bad-2", "{\"ts\":");
+            TickRecords.sendFlushTicks(producer, topic, 2, series.timestamp(STEPS + 20));
             producer.flush();
             return sent + 2 + 2;
         }
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, Integer p, String key, String v) {
-        producer.send(new ProducerRecord<>(
-                topic, p, key.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)));
     }
 
     private Output runTheJob(String input, String name) throws Exception {
