@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.inferstream.avro.HorizonForecast;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
@@ -27,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -169,14 +166,7 @@ class ForecastAnomalyKafkaITCase {
         KAFKA.createTopic("ticks-dlq-" + name, 2);
         KAFKA.createTopic("alerts-" + name, 2);
         TickJobConfig cfg = config(model, input, name);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class), cfg, spec),
-                cfg);
-        JobClient job = env.executeAsync("forecast anomaly it " + name);
+        JobClient job = TickJobUnderTest.start(cfg, failure, "forecast anomaly it " + name);
         try {
             return collect(cfg, ticks);
         } finally {

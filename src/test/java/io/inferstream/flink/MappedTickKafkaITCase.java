@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.records.TickInput;
 import io.inferstream.testing.FlinkClusters;
@@ -28,7 +26,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -273,20 +270,9 @@ class MappedTickKafkaITCase {
         values.put("flink.restart-strategy.type", "fixed-delay");
         values.put("flink.restart-strategy.fixed-delay.attempts", "3");
         values.put("flink.restart-strategy.fixed-delay.delay", "200 ms");
-        TickJobConfig cfg = TickJobConfig.from(values);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         FailOnce.reset();
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        TickJobPipeline.source(env, cfg)
-                                .map(new FailOnce(half + 1))
-                                .returns(TickInput.class),
-                        cfg,
-                        spec),
-                cfg);
-        JobClient job = env.executeAsync("mapped ticks " + model);
+        JobClient job =
+                TickJobUnderTest.start(TickJobConfig.from(values), new FailOnce(half + 1), "mapped ticks " + model);
         try {
             produce(input, records.subList(0, half));
             long deadline = System.currentTimeMillis() + 30_000;

@@ -7,8 +7,6 @@ import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.cli.Inferstream;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
@@ -32,8 +30,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -207,17 +203,7 @@ class ModelUpdateKafkaITCase {
                 .checkpointEvery(300, dir.resolve("checkpoints"))
                 .restartAfterInjectedFailure()
                 .toMap();
-        TickJobConfig cfg = TickJobConfig.from(values);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
-        DataStream<TickInput> ticks =
-                TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class);
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        ticks, KafkaIO.modelUpdates(env, cfg.common, cfg.modelUpdates, "tick"), cfg, spec),
-                cfg);
-        return env.executeAsync("model update it");
+        return TickJobUnderTest.start(TickJobConfig.from(values), failure, "model update it");
     }
 
     private static String key(int k) {

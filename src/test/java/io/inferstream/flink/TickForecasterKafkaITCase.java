@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.records.TickInput;
 import io.inferstream.testing.FailOnceAfterCheckpoint;
@@ -25,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -140,15 +137,7 @@ class TickForecasterKafkaITCase {
                 .checkpointEvery(300, dir.resolve("checkpoints-" + name))
                 .restartAfterInjectedFailure()
                 .toMap();
-        TickJobConfig cfg = TickJobConfig.from(values);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class), cfg, spec),
-                cfg);
-        JobClient job = env.executeAsync("tick failover it " + name);
+        JobClient job = TickJobUnderTest.start(TickJobConfig.from(values), failure, "tick failover it " + name);
         try {
             int expected = ticks - 2; // every tick but the two flush ticks comes out somewhere
             // Read until everything arrived, then a while more: anything extra would be a duplicate.
