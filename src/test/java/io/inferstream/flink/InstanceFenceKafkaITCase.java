@@ -12,6 +12,7 @@ import io.inferstream.kafka.InstanceId;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -131,20 +131,15 @@ class InstanceFenceKafkaITCase {
     private TickJobConfig config(String input, String output, String dlq, String fenceTopic, String version)
             throws Exception {
         Path model = new TinyRnnCell(4).write(dir, "tiny-" + version, Map.of(ModelMetadataKeys.VERSION, version));
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
-        values.put("job.name", JOB);
-        values.put("topics.input", input);
-        values.put("topics.output", output);
-        values.put("topics.dlq", dlq);
-        values.put("fence.topic", fenceTopic);
-        values.put("model.path", model.toString());
-        values.put("order.max-out-of-orderness-ms", "0");
-        values.put("checkpoint.interval-ms", "200");
-        values.put("flink.restart-strategy.type", "fixed-delay");
-        values.put("flink.restart-strategy.fixed-delay.attempts", "3");
-        values.put("flink.restart-strategy.fixed-delay.delay", "200 ms");
-        return TickJobConfig.from(values);
+        return TickJobConfig.from(JobConfigs.onBroker(KAFKA.bootstrapServers(), JOB, model)
+                .topics(input, output, dlq)
+                .set("fence.topic", fenceTopic)
+                .set("order.max-out-of-orderness-ms", "0")
+                .set("checkpoint.interval-ms", "200")
+                .set("flink.restart-strategy.type", "fixed-delay")
+                .set("flink.restart-strategy.fixed-delay.attempts", "3")
+                .set("flink.restart-strategy.fixed-delay.delay", "200 ms")
+                .toMap());
     }
 
     private static JobClient submit(TickJobConfig config) throws Exception {

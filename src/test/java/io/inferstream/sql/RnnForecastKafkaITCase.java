@@ -9,6 +9,7 @@ import io.inferstream.demo.rnn.SyntheticTicks;
 import io.inferstream.flink.TickJobPipeline;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TopicReader;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -195,20 +195,15 @@ class RnnForecastKafkaITCase {
     private Output runTheJob(String input, String name) throws Exception {
         String output = KAFKA.createTopic("job-forecasts-" + name, 2);
         String dlq = KAFKA.createTopic("job-dlq-" + name, 2);
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
-        values.put("kafka.group-id", "sql-it-job-" + name);
-        values.put("job.name", "sql-it-job-" + name);
-        values.put("topics.input", input);
-        values.put("topics.output", output);
-        values.put("topics.dlq", dlq);
-        values.put("model.path", MODEL.toString());
-        values.put("model-updates.enabled", "false");
-        values.put("output.format", "json");
-        values.put("parallelism", "2");
-        values.put("checkpoint.interval-ms", "300");
-        values.put("checkpoint.dir", dir.resolve("checkpoints-job-" + name).toString());
-        TickJobConfig cfg = TickJobConfig.from(values);
+        TickJobConfig cfg =
+                TickJobConfig.from(JobConfigs.onBroker(KAFKA.bootstrapServers(), "sql-it-job-" + name, MODEL)
+                        .set("kafka.group-id", "sql-it-job-" + name)
+                        .topics(input, output, dlq)
+                        .set("model-updates.enabled", "false")
+                        .set("output.format", "json")
+                        .set("parallelism", "2")
+                        .checkpointEvery(300, dir.resolve("checkpoints-job-" + name))
+                        .toMap());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         TickJobPipeline.wire(env, cfg);
