@@ -93,22 +93,7 @@ class ModelUpdateKafkaITCase {
             CommandLine cli = Inferstream.commandLine();
             StringWriter cliOut = new StringWriter();
             cli.setOut(new PrintWriter(cliOut));
-            int code = cli.execute(
-                    "models",
-                    "update",
-                    JOB,
-                    "--bootstrap",
-                    KAFKA.bootstrapServers(),
-                    "--uri",
-                    modelB.toString(),
-                    "--model-version",
-                    "2",
-                    "--topic",
-                    updates,
-                    "--status-topic",
-                    status,
-                    "--instances",
-                    "2");
+            int code = cli.execute(modelsUpdate(modelB, "2", updates, status));
             assertThat(code).as(cliOut.toString()).isZero();
             assertThat(cliOut.toString())
                     .contains("instance 0: ACCEPTED, serving version 2")
@@ -117,22 +102,7 @@ class ModelUpdateKafkaITCase {
             // A blank version is refused as unreadable; the answers still reach the command, by request id.
             StringWriter blankOut = new StringWriter();
             cli.setOut(new PrintWriter(blankOut));
-            int blankCode = cli.execute(
-                    "models",
-                    "update",
-                    JOB,
-                    "--bootstrap",
-                    KAFKA.bootstrapServers(),
-                    "--uri",
-                    modelB.toString(),
-                    "--model-version",
-                    " ",
-                    "--topic",
-                    updates,
-                    "--status-topic",
-                    status,
-                    "--instances",
-                    "2");
+            int blankCode = cli.execute(modelsUpdate(modelB, " ", updates, status));
             assertThat(blankCode).as(blankOut.toString()).isEqualTo(1);
             assertThat(blankOut.toString())
                     .contains("instance 0: REFUSED, serving version 2 (model update has no \"version\"")
@@ -204,6 +174,27 @@ class ModelUpdateKafkaITCase {
                 .restartAfterInjectedFailure()
                 .toMap();
         return TickJobUnderTest.start(TickJobConfig.from(values), failure, "model update it");
+    }
+
+    /** {@code models update} of job JOB to {@code model} as {@code version}, answered by both instances. */
+    private static String[] modelsUpdate(Path model, String version, String updates, String status) {
+        return new String[] {
+            "models",
+            "update",
+            JOB,
+            "--bootstrap",
+            KAFKA.bootstrapServers(),
+            "--uri",
+            model.toString(),
+            "--model-version",
+            version,
+            "--topic",
+            updates,
+            "--status-topic",
+            status,
+            "--instances",
+            "2"
+        };
     }
 
     private static String key(int k) {
