@@ -13,6 +13,7 @@ import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,31 +134,18 @@ class StreamsPeerITCase {
             StreamsPeerProcess peer,
             Map<String, List<TickPrediction>> forecasts,
             List<DeadLetter> deadLetters) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "peer-it-" + topics.get(0));
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        int seen = 0;
-        long deadline = System.currentTimeMillis() + 90_000;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
-            while (seen < count && System.currentTimeMillis() < deadline) {
-                peer.checkAlive();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    SpecificRecord value = RecordDecoder.decodeAvro(r.value());
-                    if (value instanceof TickPrediction p) {
-                        forecasts
-                                .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
-                                .add(p);
-                    } else if (value instanceof DeadLetter d) {
-                        deadLetters.add(d);
-                    }
-                    seen++;
-                }
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.committed(KAFKA.clientProperties())
+                .beforeEachPoll(peer::checkAlive)
+                .read(topics, count, Duration.ofSeconds(90), Duration.ZERO);
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            SpecificRecord value = RecordDecoder.decodeAvro(r.value());
+            if (value instanceof TickPrediction p) {
+                forecasts.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p);
+            } else if (value instanceof DeadLetter d) {
+                deadLetters.add(d);
             }
         }
-        assertThat(seen)
+        assertThat(records.size())
                 .as("records from the peer; its log:\n" + peer.logTail())
                 .isEqualTo(count);
     }

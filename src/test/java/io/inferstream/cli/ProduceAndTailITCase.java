@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferstream.demo.cnn.SampleImages;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TopicReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,19 +124,9 @@ class ProduceAndTailITCase {
         return captured.toString(StandardCharsets.UTF_8);
     }
 
+    /** What the command-line producer wrote, without transactions. */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "cli-test-" + topic);
-        props.put("auto.offset.reset", "earliest");
-        List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (records.size() < count && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.uncommitted(KAFKA.clientProperties())
+                .read(List.of(topic), count, Duration.ofSeconds(30), Duration.ZERO);
     }
 }

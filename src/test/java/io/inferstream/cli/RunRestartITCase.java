@@ -8,10 +8,11 @@ import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.Launcher;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
+import io.inferstream.testing.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,14 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,12 +221,7 @@ class RunRestartITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
             for (int s = 0; s < STEPS; s++) {
                 for (int k = 0; k < KEYS; k++) {
-                    send(
-                            producer,
-                            topic,
-                            null,
-                            key(k),
-                            String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value(k, s)));
+                    TickRecords.send(producer, topic, null, key(k), TickRecords.json(1000 + s * STEP_MS, value(k, s)));
                     produced.incrementAndGet();
                 }
                 producer.flush();
@@ -243,17 +235,9 @@ class RunRestartITCase {
     /** A tick per partition far ahead of the others: the watermark releases every real tick. */
     private static void flush(String topic) {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
-            for (int p = 0; p < 2; p++) {
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + (1000 + STEPS * STEP_MS * 10) + ",\"value\":0}");
-            }
+            TickRecords.sendFlushTicks(producer, topic, 2, 1000 + STEPS * STEP_MS * 10);
             producer.flush();
         }
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static long producedPidOf(Path console) throws Exception {
@@ -269,20 +253,10 @@ class RunRestartITCase {
 
     /** Reads the committed forecasts from the start until there are {@code count} or the time is up. */
     private static void readUntil(String topic, List<TickPrediction> into, int count, Duration timeout) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
         List<TickPrediction> all = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (all.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    all.add((TickPrediction) RecordDecoder.decodeAvro(record.value()));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> record :
+                TopicReader.committed(KAFKA.clientProperties()).read(List.of(topic), count, timeout, Duration.ZERO)) {
+            all.add((TickPrediction) RecordDecoder.decodeAvro(record.value()));
         }
         if (count != Integer.MAX_VALUE) {
             assertThat(all.size()).as("committed forecasts on %s", topic).isGreaterThanOrEqualTo(count);

@@ -9,20 +9,17 @@ import io.inferstream.local.CheckedSender;
 import io.inferstream.local.LocalFlinkCluster;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.OfflineClassifier;
+import io.inferstream.testing.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -128,18 +125,7 @@ class SqlOnClusterITCase {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "cluster-sql-it-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + Duration.ofSeconds(90).toMillis();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (records.size() < count && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.uncommitted(KAFKA.clientProperties())
+                .read(List.of(topic), count, Duration.ofSeconds(90), Duration.ZERO);
     }
 }

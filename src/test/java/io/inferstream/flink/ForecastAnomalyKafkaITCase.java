@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.inferstream.avro.HorizonForecast;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
@@ -16,24 +14,20 @@ import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.OfflineForecasts;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
-import java.nio.charset.StandardCharsets;
+import io.inferstream.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,28 +126,15 @@ class ForecastAnomalyKafkaITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
             for (int step = 0; step < STEPS; step++) {
                 for (int k = 0; k < KEYS; k++) {
-                    send(
-                            producer,
-                            topic,
-                            null,
-                            key(k),
-                            String.format(
-                                    Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1_000_000 + step * 1000L, value(k, step)));
+                    TickRecords.send(
+                            producer, topic, null, key(k), TickRecords.json(1_000_000 + step * 1000L, value(k, step)));
                     sent++;
                 }
             }
-            for (int p = 0; p < 2; p++) {
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + (1_000_000 + STEPS * 10_000L) + ",\"value\":0}");
-            }
+            TickRecords.sendFlushTicks(producer, topic, 2, 1_000_000 + STEPS * 10_000L);
             producer.flush();
             return sent;
         }
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private TickJobConfig config(Path model, String input, String name) {
@@ -185,14 +166,7 @@ class ForecastAnomalyKafkaITCase {
         KAFKA.createTopic("ticks-dlq-" + name, 2);
         KAFKA.createTopic("alerts-" + name, 2);
         TickJobConfig cfg = config(model, input, name);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class), cfg, spec),
-                cfg);
-        JobClient job = env.executeAsync("forecast anomaly it " + name);
+        JobClient job = TickJobUnderTest.start(cfg, failure, "forecast anomaly it " + name);
         try {
             return collect(cfg, ticks);
         } finally {
@@ -201,44 +175,34 @@ class ForecastAnomalyKafkaITCase {
     }
 
     private static Result collect(TickJobConfig cfg, int expected) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
         Map<String, List<String>> forecasts = new TreeMap<>();
         Map<String, List<TickPrediction>> records = new TreeMap<>();
         List<String> alerts = new ArrayList<>();
         List<String> flagged = new ArrayList<>();
-        int count = 0;
-        long deadline = System.currentTimeMillis() + 120_000;
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(cfg.common.outputTopic, cfg.forecast.alertsTopic));
-            // Read until every forecast arrived, then 3 s more: anything extra would be a duplicate.
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    TickPrediction p = (TickPrediction) RecordDecoder.decodeAvro(record.value());
-                    String at = p.getKey() + "@" + p.getStep();
-                    if (record.topic().equals(cfg.forecast.alertsTopic)) {
-                        alerts.add(at);
-                        continue;
-                    }
-                    count++;
-                    forecasts
-                            .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
-                            .add(TickPrediction.newBuilder(p)
-                                    .setPredictedAt(java.time.Instant.EPOCH)
-                                    .build()
-                                    .toString());
-                    records.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p);
-                    if (p.getAnomaly()) {
-                        flagged.add(at);
-                    }
-                }
-                if (quietUntil == Long.MAX_VALUE && count >= expected) {
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
+        String alertsTopic = cfg.forecast.alertsTopic;
+        // Read until every forecast arrived (alerts aside), then a while more: anything extra would be a duplicate.
+        for (ConsumerRecord<byte[], byte[]> record : TopicReader.committed(KAFKA.clientProperties())
+                .counting(r -> !r.topic().equals(alertsTopic))
+                .read(
+                        List.of(cfg.common.outputTopic, alertsTopic),
+                        expected,
+                        Duration.ofSeconds(120),
+                        TopicReader.REPEAT_WINDOW)) {
+            TickPrediction p = (TickPrediction) RecordDecoder.decodeAvro(record.value());
+            String at = p.getKey() + "@" + p.getStep();
+            if (record.topic().equals(alertsTopic)) {
+                alerts.add(at);
+                continue;
+            }
+            forecasts
+                    .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+                    .add(TickPrediction.newBuilder(p)
+                            .setPredictedAt(java.time.Instant.EPOCH)
+                            .build()
+                            .toString());
+            records.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p);
+            if (p.getAnomaly()) {
+                flagged.add(at);
             }
         }
         alerts.sort(null);

@@ -8,8 +8,10 @@ import io.inferstream.avro.ImageEvent;
 import io.inferstream.avro.ImagePrediction;
 import io.inferstream.config.ImageJobConfig;
 import io.inferstream.demo.cnn.SampleImages;
-import io.inferstream.output.RecordDecoder;
+import io.inferstream.local.KafkaClients;
+import io.inferstream.testing.JobOutput;
 import io.inferstream.testing.OfflineClassifier;
+import io.inferstream.testing.TopicReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -29,12 +31,8 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The image job end to end through a real Kafka broker: raw PNGs, Avro ImageEvents and garbage
@@ -45,11 +43,13 @@ final class ImageKafkaScenario {
     private static final Pattern SAMPLE_ACCURACY = Pattern.compile("Sample accuracy: ([0-9.]+) \\((\\d+)/(\\d+)\\)");
 
     private final String bootstrap;
+    private final Properties client = new Properties();
     private final String suffix;
 
     ImageKafkaScenario(String bootstrap, String suffix) {
         this.bootstrap = bootstrap;
         this.suffix = suffix;
+        client.put("bootstrap.servers", bootstrap);
     }
 
     String input() {
@@ -69,7 +69,7 @@ final class ImageKafkaScenario {
         SampleImages samples = SampleImages.loadBundled();
         List<ProducerRecord<byte[], byte[]>> garbage = garbage();
         int avroEvents = 50;
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(bootstrap)) {
             for (int i = 0; i < samples.size(); i++) {
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                         input(), SampleImages.key(i).getBytes(StandardCharsets.UTF_8), samples.png(i));
@@ -103,11 +103,13 @@ final class ImageKafkaScenario {
                 StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironments.flinkConfiguration(cfg.common));
         ImageJobPipeline.wire(env, cfg);
         JobClient job = env.executeAsync("image kafka it " + suffix);
-        List<ConsumerRecord<byte[], byte[]>> out;
+        JobOutput<ImagePrediction> out;
         try {
-            out = readCommitted(List.of(output(), dlq()), inputs, Duration.ofSeconds(120));
             // Anything beyond the expected count would be a duplicate: give it time to show up.
-            out.addAll(readCommitted(List.of(output(), dlq()), 0, Duration.ofSeconds(3), out.size()));
+            out = JobOutput.decode(
+                    TopicReader.committed(client)
+                            .read(List.of(output(), dlq()), inputs, Duration.ofSeconds(120), TopicReader.REPEAT_WINDOW),
+                    ImagePrediction.class);
         } finally {
             job.cancel().get();
         }
@@ -118,22 +120,12 @@ final class ImageKafkaScenario {
             SampleImages samples,
             int avroEvents,
             List<ProducerRecord<byte[], byte[]>> garbage,
-            List<ConsumerRecord<byte[], byte[]>> out,
+            JobOutput<ImagePrediction> out,
             int inputs)
             throws Exception {
-        List<ImagePrediction> predictions = new ArrayList<>();
-        List<DeadLetter> deadLetters = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : out) {
-            Object value = RecordDecoder.decodeAvro(record.value());
-            if (value instanceof ImagePrediction) {
-                predictions.add((ImagePrediction) value);
-            } else {
-                deadLetters.add((DeadLetter) value);
-            }
-        }
-        assertThat(predictions.size() + deadLetters.size())
-                .as("inputs read = predictions + dead letters")
-                .isEqualTo(inputs);
+        List<ImagePrediction> predictions = out.predictions();
+        List<DeadLetter> deadLetters = out.deadLetters();
+        assertThat(out.size()).as("inputs read = predictions + dead letters").isEqualTo(inputs);
         assertThat(predictions).extracting(ImagePrediction::getId).doesNotHaveDuplicates();
         assertThat(predictions).hasSize(samples.size() + avroEvents);
 
@@ -229,41 +221,5 @@ final class ImageKafkaScenario {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("acks", "all");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> readCommitted(List<String> topics, int count, Duration timeout) {
-        return readCommitted(topics, count, timeout, 0);
-    }
-
-    /** Reads from the beginning, skips the first {@code skip} records, returns up to {@code count} more (0: all within the timeout). */
-    private List<ConsumerRecord<byte[], byte[]>> readCommitted(
-            List<String> topics, int count, Duration timeout, int skip) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("group.id", "it-reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        int seen = 0;
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
-            while ((count == 0 || records.size() < count) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (seen++ >= skip) {
-                        records.add(record);
-                    }
-                }
-            }
-        }
-        return records;
     }
 }

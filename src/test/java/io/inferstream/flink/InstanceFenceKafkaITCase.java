@@ -12,15 +12,15 @@ import io.inferstream.kafka.InstanceId;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +35,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -132,20 +131,15 @@ class InstanceFenceKafkaITCase {
     private TickJobConfig config(String input, String output, String dlq, String fenceTopic, String version)
             throws Exception {
         Path model = new TinyRnnCell(4).write(dir, "tiny-" + version, Map.of(ModelMetadataKeys.VERSION, version));
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
-        values.put("job.name", JOB);
-        values.put("topics.input", input);
-        values.put("topics.output", output);
-        values.put("topics.dlq", dlq);
-        values.put("fence.topic", fenceTopic);
-        values.put("model.path", model.toString());
-        values.put("order.max-out-of-orderness-ms", "0");
-        values.put("checkpoint.interval-ms", "200");
-        values.put("flink.restart-strategy.type", "fixed-delay");
-        values.put("flink.restart-strategy.fixed-delay.attempts", "3");
-        values.put("flink.restart-strategy.fixed-delay.delay", "200 ms");
-        return TickJobConfig.from(values);
+        return TickJobConfig.from(JobConfigs.onBroker(KAFKA.bootstrapServers(), JOB, model)
+                .topics(input, output, dlq)
+                .set("fence.topic", fenceTopic)
+                .set("order.max-out-of-orderness-ms", "0")
+                .set("checkpoint.interval-ms", "200")
+                .set("flink.restart-strategy.type", "fixed-delay")
+                .set("flink.restart-strategy.fixed-delay.attempts", "3")
+                .set("flink.restart-strategy.fixed-delay.delay", "200 ms")
+                .toMap());
     }
 
     private static JobClient submit(TickJobConfig config) throws Exception {
@@ -183,12 +177,12 @@ class InstanceFenceKafkaITCase {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.bytesProducer(KAFKA.bootstrapServers())) {
             for (long step = 0; feeding.get(); step++) {
                 for (int k = 0; k < KEYS; k++) {
-                    String json = String.format(
-                            Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + step * 100, Math.sin(0.3 * step + k));
-                    producer.send(new ProducerRecord<>(
+                    TickRecords.send(
+                            producer,
                             topic,
-                            ("key-" + k).getBytes(StandardCharsets.UTF_8),
-                            json.getBytes(StandardCharsets.UTF_8)));
+                            null,
+                            "key-" + k,
+                            TickRecords.json(1000 + step * 100, Math.sin(0.3 * step + k)));
                 }
                 Thread.sleep(20);
             }

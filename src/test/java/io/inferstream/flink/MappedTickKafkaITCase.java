@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
-import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobOutput;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.PyTorchFixtures;
-import java.nio.charset.StandardCharsets;
+import io.inferstream.testing.TickRecords;
+import io.inferstream.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,20 +20,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,7 +216,7 @@ class MappedTickKafkaITCase {
                 int partition = json.contains("flush-1")
                         ? 1
                         : Math.floorMod(seriesOf(json).hashCode(), PARTITIONS);
-                producer.send(new ProducerRecord<>(topic, partition, null, json.getBytes(StandardCharsets.UTF_8)));
+                TickRecords.send(producer, topic, partition, null, json);
             }
             producer.flush();
         }
@@ -234,8 +227,21 @@ class MappedTickKafkaITCase {
         return at < 0 ? "" : json.substring(at, at + 4);
     }
 
-    private record Result(
-            int count, List<String> ids, Map<String, List<TickPrediction>> forecasts, List<String> dead) {}
+    private record Result(int count, List<String> ids, Map<String, List<TickPrediction>> forecasts, List<String> dead) {
+        static Result of(JobOutput<TickPrediction> out) {
+            List<String> ids = new ArrayList<>();
+            Map<String, List<TickPrediction>> forecasts = new HashMap<>();
+            for (TickPrediction p : out.predictions()) {
+                ids.add(p.getId());
+                forecasts.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(p);
+            }
+            List<String> dead = new ArrayList<>();
+            for (DeadLetter d : out.deadLetters()) {
+                dead.add(d.getReason() + ": " + fieldPath(d.getError()));
+            }
+            return new Result(ids.size(), ids, forecasts, dead);
+        }
+    }
 
     /**
      * Runs the job on the records, then a flush record per partition whose time moves the
@@ -264,20 +270,9 @@ class MappedTickKafkaITCase {
         values.put("flink.restart-strategy.type", "fixed-delay");
         values.put("flink.restart-strategy.fixed-delay.attempts", "3");
         values.put("flink.restart-strategy.fixed-delay.delay", "200 ms");
-        TickJobConfig cfg = TickJobConfig.from(values);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         FailOnce.reset();
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        TickJobPipeline.source(env, cfg)
-                                .map(new FailOnce(half + 1))
-                                .returns(TickInput.class),
-                        cfg,
-                        spec),
-                cfg);
-        JobClient job = env.executeAsync("mapped ticks " + model);
+        JobClient job =
+                TickJobUnderTest.start(TickJobConfig.from(values), new FailOnce(half + 1), "mapped ticks " + model);
         try {
             produce(input, records.subList(0, half));
             long deadline = System.currentTimeMillis() + 30_000;
@@ -288,47 +283,19 @@ class MappedTickKafkaITCase {
             List<String> rest = new ArrayList<>(records.subList(half, records.size()));
             rest.addAll(flushes);
             produce(input, rest);
-            // Every record but the flush records comes out somewhere.
-            return collect(List.of(output, dlq), records.size());
+            // Every record but the flush records comes out somewhere; reading on past them, a
+            // duplicate would show.
+            return Result.of(JobOutput.decode(
+                    TopicReader.committed(KAFKA.clientProperties())
+                            .read(
+                                    List.of(output, dlq),
+                                    records.size(),
+                                    Duration.ofSeconds(60),
+                                    TopicReader.REPEAT_WINDOW),
+                    TickPrediction.class));
         } finally {
             job.cancel().get();
         }
-    }
-
-    /** Committed records only; reads 3 s past the expected count, so a duplicate would show. */
-    private static Result collect(List<String> topics, int expected) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<String> ids = new ArrayList<>();
-        Map<String, List<TickPrediction>> forecasts = new HashMap<>();
-        List<String> dead = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 60_000;
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Object value = RecordDecoder.decodeAvro(record.value());
-                    if (value instanceof TickPrediction p) {
-                        ids.add(p.getId());
-                        forecasts
-                                .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
-                                .add(p);
-                    } else if (value instanceof DeadLetter d) {
-                        dead.add(d.getReason() + ": " + fieldPath(d.getError()));
-                    } else {
-                        throw new AssertionError("unexpected record: " + RecordDecoder.describe(record.value()));
-                    }
-                }
-                if (quietUntil == Long.MAX_VALUE && ids.size() + dead.size() >= expected) {
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
-            }
-        }
-        return new Result(ids.size(), ids, forecasts, dead);
     }
 
     /** The JSON Pointer a dead letter's error names ("field /readings/hum is missing ..."), or "-". */

@@ -7,8 +7,6 @@ import io.inferstream.avro.ModelStatus;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.cli.Inferstream;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
@@ -16,7 +14,9 @@ import io.inferstream.testing.FailOnceAfterCheckpoint;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
+import io.inferstream.testing.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,18 +27,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +83,8 @@ class ModelUpdateKafkaITCase {
             produceSteps(producer, input, 0, STEPS);
             reader.awaitForecasts(KEYS * STEPS);
 
-            send(producer, updates, null, "{\"job\":\"" + JOB + "\",\"uri\":\"" + broken + "\",\"version\":\"bad\"}");
+            String update = "{\"job\":\"" + JOB + "\",\"uri\":\"" + broken + "\",\"version\":\"bad\"}";
+            producer.send(new ProducerRecord<>(updates, update.getBytes(StandardCharsets.UTF_8)));
             reader.awaitStatuses(s -> s.getStatus().equals("REFUSED"), 2);
             produceSteps(producer, input, STEPS, STEPS + 2);
             reader.awaitForecasts(KEYS * (STEPS + 2));
@@ -96,22 +93,7 @@ class ModelUpdateKafkaITCase {
             CommandLine cli = Inferstream.commandLine();
             StringWriter cliOut = new StringWriter();
             cli.setOut(new PrintWriter(cliOut));
-            int code = cli.execute(
-                    "models",
-                    "update",
-                    JOB,
-                    "--bootstrap",
-                    KAFKA.bootstrapServers(),
-                    "--uri",
-                    modelB.toString(),
-                    "--model-version",
-                    "2",
-                    "--topic",
-                    updates,
-                    "--status-topic",
-                    status,
-                    "--instances",
-                    "2");
+            int code = cli.execute(modelsUpdate(modelB, "2", updates, status));
             assertThat(code).as(cliOut.toString()).isZero();
             assertThat(cliOut.toString())
                     .contains("instance 0: ACCEPTED, serving version 2")
@@ -120,22 +102,7 @@ class ModelUpdateKafkaITCase {
             // A blank version is refused as unreadable; the answers still reach the command, by request id.
             StringWriter blankOut = new StringWriter();
             cli.setOut(new PrintWriter(blankOut));
-            int blankCode = cli.execute(
-                    "models",
-                    "update",
-                    JOB,
-                    "--bootstrap",
-                    KAFKA.bootstrapServers(),
-                    "--uri",
-                    modelB.toString(),
-                    "--model-version",
-                    " ",
-                    "--topic",
-                    updates,
-                    "--status-topic",
-                    status,
-                    "--instances",
-                    "2");
+            int blankCode = cli.execute(modelsUpdate(modelB, " ", updates, status));
             assertThat(blankCode).as(blankOut.toString()).isEqualTo(1);
             assertThat(blankOut.toString())
                     .contains("instance 0: REFUSED, serving version 2 (model update has no \"version\"")
@@ -206,17 +173,28 @@ class ModelUpdateKafkaITCase {
                 .checkpointEvery(300, dir.resolve("checkpoints"))
                 .restartAfterInjectedFailure()
                 .toMap();
-        TickJobConfig cfg = TickJobConfig.from(values);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
-        DataStream<TickInput> ticks =
-                TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class);
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        ticks, KafkaIO.modelUpdates(env, cfg.common, cfg.modelUpdates, "tick"), cfg, spec),
-                cfg);
-        return env.executeAsync("model update it");
+        return TickJobUnderTest.start(TickJobConfig.from(values), failure, "model update it");
+    }
+
+    /** {@code models update} of job JOB to {@code model} as {@code version}, answered by both instances. */
+    private static String[] modelsUpdate(Path model, String version, String updates, String status) {
+        return new String[] {
+            "models",
+            "update",
+            JOB,
+            "--bootstrap",
+            KAFKA.bootstrapServers(),
+            "--uri",
+            model.toString(),
+            "--model-version",
+            version,
+            "--topic",
+            updates,
+            "--status-topic",
+            status,
+            "--instances",
+            "2"
+        };
     }
 
     private static String key(int k) {
@@ -235,28 +213,11 @@ class ModelUpdateKafkaITCase {
     private static void produceSteps(KafkaProducer<byte[], byte[]> producer, String topic, int from, int to) {
         for (int s = from; s < to; s++) {
             for (int k = 0; k < KEYS; k++) {
-                send(
-                        producer,
-                        topic,
-                        null,
-                        key(k),
-                        String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value(k, s)));
+                TickRecords.send(producer, topic, null, key(k), TickRecords.json(1000 + s * STEP_MS, value(k, s)));
             }
         }
-        for (int p = 0; p < 2; p++) {
-            send(producer, topic, p, "flush-" + p, "{\"ts\":" + (1000 + (to - 1) * STEP_MS + 600) + ",\"value\":0}");
-        }
+        TickRecords.sendFlushTicks(producer, topic, 2, 1000 + (to - 1) * STEP_MS + 600);
         producer.flush();
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String json) {
-        producer.send(new ProducerRecord<>(topic, partition, null, json.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Reads committed forecasts (by key, in order) and model statuses. */
@@ -269,12 +230,7 @@ class ModelUpdateKafkaITCase {
         int total;
 
         Reader(List<String> topics) {
-            Properties props = KAFKA.clientProperties();
-            props.put("group.id", "reader-" + System.nanoTime());
-            props.put("auto.offset.reset", "earliest");
-            props.put("isolation.level", "read_committed");
-            consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(topics);
+            consumer = TopicReader.committed(KAFKA.clientProperties()).subscribe(topics);
         }
 
         void pollOnce() {

@@ -16,6 +16,7 @@ import io.inferstream.testing.CapturedOutput;
 import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
 import io.inferstream.testing.OfflineClassifier;
+import io.inferstream.testing.TopicReader;
 import io.inferstream.testing.WebUiResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -258,18 +258,9 @@ class SecureKafkaITCase {
 
     private static List<ImagePrediction> readPredictions(String topic) {
         List<ImagePrediction> predictions = new ArrayList<>();
-        Properties consumer = client(PASSWORD);
-        consumer.put("group.id", topic + "-reader");
-        consumer.put("auto.offset.reset", "earliest");
-        consumer.put("isolation.level", "read_committed");
-        try (KafkaConsumer<byte[], byte[]> reader =
-                new KafkaConsumer<>(consumer, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            reader.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 90_000;
-            while (predictions.size() < IMAGES && System.currentTimeMillis() < deadline) {
-                reader.poll(Duration.ofMillis(200))
-                        .forEach(r -> predictions.add((ImagePrediction) RecordDecoder.decodeAvro(r.value())));
-            }
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.committed(client(PASSWORD))
+                .read(List.of(topic), IMAGES, Duration.ofSeconds(90), Duration.ZERO)) {
+            predictions.add((ImagePrediction) RecordDecoder.decodeAvro(r.value()));
         }
         return predictions;
     }

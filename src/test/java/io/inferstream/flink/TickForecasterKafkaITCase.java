@@ -5,33 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferstream.avro.DeadLetter;
 import io.inferstream.avro.TickPrediction;
 import io.inferstream.config.TickJobConfig;
-import io.inferstream.inference.OnnxRnnCell;
-import io.inferstream.inference.RnnCellSpec;
 import io.inferstream.local.KafkaClients;
-import io.inferstream.output.RecordDecoder;
 import io.inferstream.records.TickInput;
 import io.inferstream.testing.FailOnceAfterCheckpoint;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.JobConfigs;
+import io.inferstream.testing.JobOutput;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TickRecords;
 import io.inferstream.testing.TinyRnnCell;
-import java.nio.charset.StandardCharsets;
+import io.inferstream.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +88,7 @@ class TickForecasterKafkaITCase {
             for (int step = 0; step < STEPS; step++) {
                 if (step == STEPS / 2) {
                     for (int p = 0; p < 2; p++) {
-                        send(producer, topic, p, "micros-" + p, "{\"ts\":1700000003000000,\"value\":0}");
+                        TickRecords.send(producer, topic, p, "micros-" + p, "{\"ts\":1700000003000000,\"value\":0}");
                     }
                 }
                 for (int k = 0; k < KEYS; k++) {
@@ -103,35 +96,34 @@ class TickForecasterKafkaITCase {
                     int s = k % 3 == 0 ? (step % 2 == 0 ? step + 1 : step - 1) : step;
                     String key = String.format(Locale.ROOT, "key-%03d", k);
                     double value = Math.sin(0.3 * s + k) + 0.01 * k;
-                    send(
-                            producer,
-                            topic,
-                            null,
-                            key,
-                            String.format(Locale.ROOT, "{\"ts\":%d,\"value\":%s}", 1000 + s * STEP_MS, value));
+                    TickRecords.send(producer, topic, null, key, TickRecords.json(1000 + s * STEP_MS, value));
                     sent++;
                 }
             }
-            send(producer, topic, null, "bad-1", "{\"ts\":1500,\"value\":NaN}");
-            send(producer, topic, null, "bad-2", "{\"ts\":1500,\"values\":[1,2]}");
-            send(producer, topic, null, "bad-3", "{\"ts\":");
-            long end = 1000 + STEPS * STEP_MS * 10;
-            for (int p = 0; p < 2; p++) {
-                // Moves each partition's watermark past every real tick; itself never released.
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + end + ",\"value\":0}");
-            }
+            TickRecords.send(producer, topic, null, "bad-1", "{\"ts\":1500,\"value\":NaN}");
+            TickRecords.send(producer, topic, null, "bad-2", "{\"ts\":1500,\"values\":[1,2]}");
+            TickRecords.send(producer, topic, null, "bad-3", "{\"ts\":");
+            TickRecords.sendFlushTicks(producer, topic, 2, 1000 + STEPS * STEP_MS * 10);
             producer.flush();
             return sent + 3 + 2 + 2;
         }
     }
 
-    private static void send(
-            KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, String key, String json) {
-        producer.send(new ProducerRecord<>(
-                topic, partition, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+    private record Result(int count, List<String> ids, Map<String, List<String>> forecasts, List<String> deadReasons) {
+        static Result of(JobOutput<TickPrediction> out) {
+            List<String> ids = new ArrayList<>();
+            Map<String, List<String>> forecasts = new TreeMap<>();
+            for (TickPrediction p : out.predictions()) {
+                ids.add(p.getId());
+                forecasts
+                        .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+                        .add(p.getEventTime().toEpochMilli() + "@" + p.getStep() + "=" + p.getOutputs());
+            }
+            List<String> dead =
+                    out.deadLetters().stream().map(DeadLetter::getReason).toList();
+            return new Result(ids.size(), ids, forecasts, dead);
+        }
     }
-
-    private record Result(int count, List<String> ids, Map<String, List<String>> forecasts, List<String> deadReasons) {}
 
     private Result run(Path model, String input, String name, FailOnceAfterCheckpoint<TickInput> failure, int ticks)
             throws Exception {
@@ -145,58 +137,16 @@ class TickForecasterKafkaITCase {
                 .checkpointEvery(300, dir.resolve("checkpoints-" + name))
                 .restartAfterInjectedFailure()
                 .toMap();
-        TickJobConfig cfg = TickJobConfig.from(values);
-        RnnCellSpec spec = OnnxRnnCell.inspect(cfg.modelFile(), cfg.modelOverrides);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
-        TickJobPipeline.sinks(
-                TickForecasterJob.build(
-                        TickJobPipeline.source(env, cfg).map(failure).returns(TickInput.class), cfg, spec),
-                cfg);
-        JobClient job = env.executeAsync("tick failover it " + name);
+        JobClient job = TickJobUnderTest.start(TickJobConfig.from(values), failure, "tick failover it " + name);
         try {
             int expected = ticks - 2; // every tick but the two flush ticks comes out somewhere
-            return collect(List.of(output, dlq), expected);
+            // Read until everything arrived, then a while more: anything extra would be a duplicate.
+            return Result.of(JobOutput.decode(
+                    TopicReader.committed(KAFKA.clientProperties())
+                            .read(List.of(output, dlq), expected, Duration.ofSeconds(120), TopicReader.REPEAT_WINDOW),
+                    TickPrediction.class));
         } finally {
             job.cancel().get();
         }
-    }
-
-    private static Result collect(List<String> topics, int expected) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<String> ids = new ArrayList<>();
-        Map<String, List<String>> forecasts = new TreeMap<>();
-        List<String> dead = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 120_000;
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
-            // Read until everything arrived, then 3 s more: anything extra would be a duplicate.
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Object value = RecordDecoder.decodeAvro(record.value());
-                    if (value instanceof TickPrediction p) {
-                        ids.add(p.getId());
-                        forecasts
-                                .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
-                                .add(p.getEventTime().toEpochMilli() + "@" + p.getStep() + "=" + p.getOutputs());
-                    } else {
-                        if (!(value instanceof DeadLetter)) {
-                            throw new AssertionError("unexpected record on " + record.topic() + ": "
-                                    + RecordDecoder.describe(record.value()));
-                        }
-                        dead.add(((DeadLetter) value).getReason());
-                    }
-                }
-                if (quietUntil == Long.MAX_VALUE && ids.size() + dead.size() >= expected) {
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
-            }
-        }
-        return new Result(ids.size(), ids, forecasts, dead);
     }
 }

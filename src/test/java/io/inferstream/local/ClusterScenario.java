@@ -12,6 +12,7 @@ import io.inferstream.demo.rnn.DemoRnnTrainer;
 import io.inferstream.demo.rnn.SyntheticTicks;
 import io.inferstream.kafka.Topics;
 import io.inferstream.output.RecordDecoder;
+import io.inferstream.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +22,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The stateful promise on a real cluster, whatever runs it (local processes or containers): one
@@ -224,25 +223,8 @@ final class ClusterScenario {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readCommitted(List<String> topics, int atLeast, Duration timeout) {
-        Properties props = clientProperties();
-        props.put("group.id", "cluster-reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                if (quietUntil == Long.MAX_VALUE && records.size() >= atLeast) {
-                    // Anything arriving later would be a duplicate: keep reading a little.
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
-            }
-        }
-        return records;
+        // Anything arriving later would be a duplicate: keep reading a little.
+        return TopicReader.committed(clientProperties()).read(topics, atLeast, timeout, TopicReader.REPEAT_WINDOW);
     }
 
     private void awaitCount(String topic, int count) {

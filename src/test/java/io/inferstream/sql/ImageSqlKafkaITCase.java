@@ -13,24 +13,21 @@ import io.inferstream.local.CheckedSender;
 import io.inferstream.output.RecordDecoder;
 import io.inferstream.testing.FlinkClusters;
 import io.inferstream.testing.KafkaBroker;
+import io.inferstream.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,19 +148,7 @@ class ImageSqlKafkaITCase {
 
     /** Reads committed records from the start until count arrived or two minutes passed. */
     private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "sql-it-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (records.size() < count && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.committed(KAFKA.clientProperties())
+                .read(List.of(topic), count, Duration.ofMinutes(2), Duration.ZERO);
     }
 }

@@ -9,17 +9,16 @@ import io.inferstream.demo.rnn.SyntheticTicks;
 import io.inferstream.flink.TickJobPipeline;
 import io.inferstream.local.KafkaClients;
 import io.inferstream.testing.FlinkClusters;
+import io.inferstream.testing.JobConfigs;
 import io.inferstream.testing.KafkaBroker;
-import java.nio.charset.StandardCharsets;
+import io.inferstream.testing.TickRecords;
+import io.inferstream.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,10 +35,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,47 +173,37 @@ class RnnForecastKafkaITCase {
             for (int step = 0; step < STEPS; step++) {
                 for (int k = 0; k < KEYS; k++) {
                     int s = k % 3 == 0 ? (step % 2 == 0 ? step + 1 : step - 1) : step;
-                    String json = String.format(
-                            Locale.ROOT, "{\"ts\":%d,\"value\":%s}", series.timestamp(s), series.value(k, s));
-                    send(producer, topic, null, SyntheticTicks.key(k), json);
+                    TickRecords.send(
+                            producer,
+                            topic,
+                            null,
+                            SyntheticTicks.key(k),
+                            TickRecords.json(series.timestamp(s), series.value(k, s)));
                     sent++;
                 }
             }
             // At the newest time so far: a late tick would be dropped by SQL before any other check.
-            send(producer, topic, null, "bad-1", "{\"ts\":" + series.timestamp(STEPS - 1) + ",\"values\":[1,2]}");
-            send(producer, topic, null, "bad-2", "{\"ts\":");
-            long end = series.timestamp(STEPS + 20);
-            for (int p = 0; p < 2; p++) {
-                // Moves each partition's watermark past every real tick; itself never released.
-                send(producer, topic, p, "flush-" + p, "{\"ts\":" + end + ",\"value\":0}");
-            }
+            TickRecords.send(
+                    producer, topic, null, "bad-1", "{\"ts\":" + series.timestamp(STEPS - 1) + ",\"values\":[1,2]}");
+            TickRecords.send(producer, topic, null, "bad-2", "{\"ts\":");
+            TickRecords.sendFlushTicks(producer, topic, 2, series.timestamp(STEPS + 20));
             producer.flush();
             return sent + 2 + 2;
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, Integer p, String key, String v) {
-        producer.send(new ProducerRecord<>(
-                topic, p, key.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)));
-    }
-
     private Output runTheJob(String input, String name) throws Exception {
         String output = KAFKA.createTopic("job-forecasts-" + name, 2);
         String dlq = KAFKA.createTopic("job-dlq-" + name, 2);
-        Map<String, Object> values = new HashMap<>();
-        values.put("kafka.bootstrap", KAFKA.bootstrapServers());
-        values.put("kafka.group-id", "sql-it-job-" + name);
-        values.put("job.name", "sql-it-job-" + name);
-        values.put("topics.input", input);
-        values.put("topics.output", output);
-        values.put("topics.dlq", dlq);
-        values.put("model.path", MODEL.toString());
-        values.put("model-updates.enabled", "false");
-        values.put("output.format", "json");
-        values.put("parallelism", "2");
-        values.put("checkpoint.interval-ms", "300");
-        values.put("checkpoint.dir", dir.resolve("checkpoints-job-" + name).toString());
-        TickJobConfig cfg = TickJobConfig.from(values);
+        TickJobConfig cfg =
+                TickJobConfig.from(JobConfigs.onBroker(KAFKA.bootstrapServers(), "sql-it-job-" + name, MODEL)
+                        .set("kafka.group-id", "sql-it-job-" + name)
+                        .topics(input, output, dlq)
+                        .set("model-updates.enabled", "false")
+                        .set("output.format", "json")
+                        .set("parallelism", "2")
+                        .checkpointEvery(300, dir.resolve("checkpoints-job-" + name))
+                        .toMap());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TickJobPipeline.flinkConfiguration(cfg));
         TickJobPipeline.wire(env, cfg);
@@ -298,35 +284,27 @@ class RnnForecastKafkaITCase {
 
     /** Reads committed records until the expected number arrived, then 3 s more: anything extra is a duplicate. */
     private static Output collect(String output, String dlq, int expected) throws Exception {
-        Properties props = KAFKA.clientProperties();
-        props.put("group.id", "reader-" + System.nanoTime());
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
         Map<String, List<String>> forecasts = new TreeMap<>();
         List<String> ids = new ArrayList<>();
         List<String> rejections = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 40_000;
-        long quietUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(output, dlq));
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode node = JSON.readTree(record.value());
-                    if (record.topic().equals(dlq)) {
-                        rejections.add(node.get("reason").asText());
-                        continue;
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.committed(KAFKA.clientProperties())
+                // The failover run fails its job only once it has seen forecasts committed.
+                .onEachRecord(record -> {
+                    if (!record.topic().equals(dlq)) {
+                        InjectFailure.COMMITTED.set(true);
                     }
-                    InjectFailure.COMMITTED.set(true);
-                    ids.add(node.get("id").asText());
-                    forecasts
-                            .computeIfAbsent(node.get("key").asText(), k -> new ArrayList<>())
-                            .add(describe(node));
-                }
-                if (quietUntil == Long.MAX_VALUE && ids.size() + rejections.size() >= expected) {
-                    quietUntil = System.currentTimeMillis() + 3000;
-                }
+                })
+                .read(List.of(output, dlq), expected, Duration.ofSeconds(40), TopicReader.REPEAT_WINDOW);
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            JsonNode node = JSON.readTree(record.value());
+            if (record.topic().equals(dlq)) {
+                rejections.add(node.get("reason").asText());
+                continue;
             }
+            ids.add(node.get("id").asText());
+            forecasts
+                    .computeIfAbsent(node.get("key").asText(), k -> new ArrayList<>())
+                    .add(describe(node));
         }
         forecasts.values().forEach(list -> list.sort(null));
         return new Output(forecasts, ids, rejections);
