@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The input limit: a bare Kafka consumer (no Flink) reading the backlog from its start, with and
  * without parsing each record by the job's own source deserializer ({@link TickDeserializer}),
- * against the job as built over the same backlog.
+ * against the job as built over the same backlog; and the deserializer alone over the backlog's
+ * records held in memory, which times the parse without Kafka's noise.
  */
 final class InputLimitRun {
     private final TickBenchmark bench;
@@ -34,9 +35,16 @@ final class InputLimitRun {
     void run(String backlog, String model) throws Exception {
         out.printf("%nInput limit: a bare consumer (one thread, read_committed) over the same backlog%n");
         int ticks = bench.backlogTicks();
+        List<ConsumerRecord<byte[], byte[]>> inMemory = new ArrayList<>(ticks);
+        consume(backlog, ticks, inMemory::add);
         List<BenchRuns.TwoRuns> runs = BenchRuns.inTurnTwice(List.of(
-                () -> consume(backlog, model, ticks, false),
-                () -> consume(backlog, model, ticks, true),
+                () -> report("bare consumer, fetch only:", consume(backlog, ticks, record -> {}), ""),
+                () -> {
+                    Parser parser = new Parser(model);
+                    Read read = consume(backlog, ticks, parser::parse);
+                    return report("bare consumer + TickDeserializer:", read, parser.parsed());
+                },
+                () -> parseInMemory(inMemory, model),
                 () -> bench.backlogThroughput(backlog, model, TickBenchmark.BATCH, true)));
         double limit = runs.get(1).best();
         out.println();
@@ -44,20 +52,19 @@ final class InputLimitRun {
         out.println("|---|---:|---:|---:|");
         row("(f) bare consumer, fetch only", runs.get(0), limit);
         row("(i) bare consumer + the job's TickDeserializer: the input limit", runs.get(1), limit);
-        row("(a) job as built, batch " + TickBenchmark.BATCH + ", exactly-once", runs.get(2), limit);
+        row("(p) the TickDeserializer alone, the records in memory (no Kafka)", runs.get(2), limit);
+        row("(a) job as built, batch " + TickBenchmark.BATCH + ", exactly-once", runs.get(3), limit);
     }
 
     private void row(String what, BenchRuns.TwoRuns runs, double limit) {
         out.printf("| %s | %.0f | %.0f | %.0f%% |%n", what, runs.first(), runs.second(), 100 * runs.best() / limit);
     }
 
-    /** Reads {@code count} records from the start of every partition: records per second, first to last. */
-    private double consume(String topic, String model, int count, boolean parse) throws Exception {
-        TickJobConfig defaults = TickJobConfig.from(Map.of("kafka.bootstrap", bench.bootstrap(), "model.path", model));
-        TickDeserializer deserializer = new TickDeserializer(
-                StreamJobSettings.DEFAULT_MAX_KEY_BYTES, defaults.maxFutureMs, defaults.inputMapping);
-        int[] parsed = {0};
-        Collector<TickInput> sink = new Collector<>() {
+    /** The job source's deserializer, counting the ticks it parsed. */
+    private final class Parser {
+        private final TickDeserializer deserializer;
+        private final int[] parsed = {0};
+        private final Collector<TickInput> sink = new Collector<>() {
             @Override
             public void collect(TickInput tick) {
                 if (tick.parsed()) {
@@ -68,6 +75,53 @@ final class InputLimitRun {
             @Override
             public void close() {}
         };
+
+        Parser(String model) {
+            TickJobConfig defaults =
+                    TickJobConfig.from(Map.of("kafka.bootstrap", bench.bootstrap(), "model.path", model));
+            deserializer = new TickDeserializer(
+                    StreamJobSettings.DEFAULT_MAX_KEY_BYTES, defaults.maxFutureMs, defaults.inputMapping);
+        }
+
+        void parse(ConsumerRecord<byte[], byte[]> record) {
+            try {
+                deserializer.deserialize(record, sink);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        String parsed() {
+            return ", " + parsed[0] + " parsed";
+        }
+    }
+
+    /** Records read, and per second from the first to the last. */
+    private record Read(int records, double perSecond) {}
+
+    private double report(String what, Read read, String more) {
+        out.printf("  %-44s %8.0f ticks/s (%d records%s)%n", what, read.perSecond(), read.records(), more);
+        return read.perSecond();
+    }
+
+    /** Each record held in memory through the deserializer, three times over: the best pass, ticks per second. */
+    private double parseInMemory(List<ConsumerRecord<byte[], byte[]>> records, String model) {
+        double best = 0;
+        Parser parser = null;
+        for (int pass = 0; pass < 3; pass++) {
+            parser = new Parser(model);
+            long start = System.nanoTime();
+            records.forEach(parser::parse);
+            best = Math.max(best, records.size() / ((System.nanoTime() - start) / 1e9));
+        }
+        return report("TickDeserializer alone, records in memory:", new Read(records.size(), best), parser.parsed());
+    }
+
+    /**
+     * Reads {@code count} records from the start of every partition, handing each to {@code
+     * action}.
+     */
+    private Read consume(String topic, int count, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bench.bootstrap());
         props.put("isolation.level", "read_committed");
@@ -89,21 +143,12 @@ final class InputLimitRun {
                     if (read == 0) {
                         first = System.nanoTime();
                     }
-                    if (parse) {
-                        deserializer.deserialize(record, sink);
-                    }
+                    action.accept(record);
                     read++;
                 }
                 last = System.nanoTime();
             }
         }
-        double throughput = (read - 1) / ((last - first) / 1e9);
-        out.printf(
-                "  %-44s %8.0f ticks/s (%d records%s)%n",
-                parse ? "bare consumer + TickDeserializer:" : "bare consumer, fetch only:",
-                throughput,
-                read,
-                parse ? ", " + parsed[0] + " parsed" : "");
-        return throughput;
+        return new Read(read, (read - 1) / ((last - first) / 1e9));
     }
 }
