@@ -35,6 +35,7 @@ final class InputLimitRun {
     void run(String backlog, String model) throws Exception {
         out.printf("%nInput limit: a bare consumer (one thread, read_committed) over the same backlog%n");
         int ticks = bench.backlogTicks();
+        // Held through the job's runs too, as old-generation data their young collections do not copy.
         List<ConsumerRecord<byte[], byte[]>> inMemory = new ArrayList<>(ticks);
         consume(backlog, ticks, inMemory::add);
         List<BenchRuns.TwoRuns> runs = BenchRuns.inTurnTwice(List.of(
