@@ -4,12 +4,15 @@ import io.inferstream.config.StreamJobSettings;
 import io.inferstream.config.TickJobConfig;
 import io.inferstream.flink.TickDeserializer;
 import io.inferstream.records.TickInput;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -64,12 +67,12 @@ final class InputLimitRun {
     /** The job source's deserializer, counting the ticks it parsed. */
     private final class Parser {
         private final TickDeserializer deserializer;
-        private final int[] parsed = {0};
+        private int parsed;
         private final Collector<TickInput> sink = new Collector<>() {
             @Override
             public void collect(TickInput tick) {
                 if (tick.parsed()) {
-                    parsed[0]++;
+                    parsed++;
                 }
             }
 
@@ -87,13 +90,13 @@ final class InputLimitRun {
         void parse(ConsumerRecord<byte[], byte[]> record) {
             try {
                 deserializer.deserialize(record, sink);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
         String parsed() {
-            return ", " + parsed[0] + " parsed";
+            return ", " + parsed + " parsed";
         }
     }
 
@@ -122,7 +125,7 @@ final class InputLimitRun {
      * Reads {@code count} records from the start of every partition, handing each to {@code
      * action}.
      */
-    private Read consume(String topic, int count, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
+    private Read consume(String topic, int count, Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bench.bootstrap());
         props.put("isolation.level", "read_committed");
