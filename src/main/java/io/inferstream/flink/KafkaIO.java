@@ -111,8 +111,10 @@ public final class KafkaIO {
      * The sinks' producer settings: the user's kafka.properties, the transaction timeout, and
      * requests sized for the largest record. Kafka's own batch.size (16 KiB) stays: 256 KiB halved
      * the producer thread's CPU per forecast on the stage benchmark (BENCHMARKS.md, "Where the
-     * tick job's time goes"), but a sink keeps a producer per pending checkpoint, each pooling
-     * batch buffers per partition, and what that costs a small heap is not measured yet.
+     * tick job's time goes"), but the producer takes a whole batch from buffer.memory (32 MiB) for
+     * each partition it has data for, so at 256 KiB about 128 partitions with a batch open fill
+     * it and send blocks; a sink also keeps a producer per pending checkpoint. Users who write to
+     * few partitions can set kafka.properties.batch.size.
      */
     static Properties producerProperties(StreamJobSettings s) {
         Properties producer = clientProperties(s);
